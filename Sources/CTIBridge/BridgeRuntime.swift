@@ -1,0 +1,81 @@
+import CallModel
+import Foundation
+import Hummingbird
+import Logging
+import MQTTClient
+import PhoneDrivers
+import Prometheus
+import ServiceLifecycle
+
+/// One running bridge, built from a validated configuration: the broker connection, the phones, the HTTP
+/// server, and the order in which they start and stop.
+struct BridgeRuntime: Sendable {
+    let configuration: BridgeConfiguration
+    let client: MQTTClient
+    let bus: Bus
+    let fleet: PhoneFleet
+    let services: [any Service]
+    let startedAt: Date
+
+    /// Wires everything; does no I/O beyond reading and creating the event-token file.
+    static func make(
+        configuration: BridgeConfiguration, registry: PhoneDriverRegistry = .standard,
+        prometheus: PrometheusCollectorRegistry? = nil, healthPolicy: HealthProbePolicy = HealthProbePolicy(),
+        logger: Logger, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> BridgeRuntime {
+        let startedAt = Date()
+        let topics = Topics(prefix: configuration.mqtt.topicPrefix)
+        let online = BridgeStatePayload(
+            state: .online, id: configuration.bridge.id, version: CTIBridgeVersion.current, startedAt: startedAt)
+        var offline = online
+        offline.state = .offline
+
+        let client = try MQTTClient(
+            configuration: try MQTTSettings.clientConfiguration(
+                configuration.mqtt,
+                will: MQTTWill(topic: topics.bridgeState, payload: JSONCoding.encode(offline), qos: .atLeastOnce, retain: true)),
+            logger: logger)
+        let bus = Bus(client: client, topics: topics)
+
+        let tokens = try EventTokenStore(statePath: configuration.bridge.statePath).resolve(phones: configuration.phones)
+        let eventLogger = logger
+        let events = PhoneEventSink { event in
+            eventLogger.debug("phone event", metadata: ["phone.id": "\(event.phoneID)", "event": "\(event.kind)"])
+        }
+        let fleet = try PhoneFleet(
+            configuration: configuration, tokens: tokens, registry: registry, events: events, bus: bus,
+            policy: healthPolicy, logger: logger)
+        let ingress = PhoneEventIngress(phones: fleet.ingressPhones, logger: logger)
+        let http = HTTPServer.makeApplication(
+            host: configuration.bridge.listenHost, port: configuration.bridge.listenPort, ingress: ingress, mqtt: client,
+            prometheus: prometheus, logger: logger, onServerRunning: onHTTPRunning)
+
+        return BridgeRuntime(
+            configuration: configuration, client: client, bus: bus, fleet: fleet,
+            services: [
+                BusService(client: client, bus: bus, online: online, logger: logger),
+                PhoneFleetService(fleet: fleet),
+                http,
+            ],
+            startedAt: startedAt)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down in reverse order: HTTP, phones, and the bus last.
+    func run(logger: Logger) async throws {
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+}
+
+extension MQTTSettings {
+    /// The MQTT client's configuration for these settings.
+    static func clientConfiguration(_ settings: MQTTSettings, will: MQTTWill) throws -> MQTTConfiguration {
+        MQTTConfiguration(
+            url: try MQTTBrokerURL(parsing: settings.url), clientId: settings.clientID, username: settings.username,
+            password: settings.password, caFile: settings.caFile, will: will,
+            keepAlive: .seconds(settings.keepAliveSeconds), offlineBufferCapacity: 10_000)
+    }
+}

@@ -1,0 +1,47 @@
+import CallModel
+import Foundation
+import Logging
+import PhoneDrivers
+
+/// Every configured phone, each behind its `PhoneSession`, with its status published on the bus.
+struct PhoneFleet: Sendable {
+    /// The sessions by phone id.
+    let sessions: [String: PhoneSession]
+    /// What the event ingress needs per phone.
+    let ingressPhones: [String: PhoneEventIngress.Phone]
+
+    init(
+        configuration: BridgeConfiguration, tokens: [String: String], registry: PhoneDriverRegistry,
+        events: PhoneEventSink, bus: Bus, policy: HealthProbePolicy, logger: Logger
+    ) throws {
+        var sessions: [String: PhoneSession] = [:]
+        var ingressPhones: [String: PhoneEventIngress.Phone] = [:]
+        for phone in configuration.phones {
+            guard let descriptor = registry.descriptor(named: phone.driver) else { continue }
+            var phoneLogger = logger
+            phoneLogger[metadataKey: "phone.id"] = "\(phone.id)"
+            let context = PhoneDriverContext(events: events, logger: phoneLogger)
+            let driver = try descriptor.make(phone.configuration, context)
+            let agentID = configuration.agent(owningPhone: phone.id)?.id
+            let topic = bus.topics.phone(phone.id)
+            let driverName = phone.driver
+            let capabilities = driver.capabilities
+            let phoneID = phone.id
+            let session = PhoneSession(
+                id: phone.id, driverName: phone.driver, driver: driver, policy: policy, logger: phoneLogger,
+                onStatusChange: { status in
+                    bus.publishState(
+                        PhonePayload(
+                            id: phoneID, driver: driverName, agent: agentID, capabilities: capabilities, status: status),
+                        on: topic)
+                })
+            sessions[phone.id] = session
+            if let token = tokens[phone.id] {
+                ingressPhones[phone.id] = PhoneEventIngress.Phone(
+                    session: session, token: token, allowFrom: phone.allowFrom)
+            }
+        }
+        self.sessions = sessions
+        self.ingressPhones = ingressPhones
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import Logging
+
+/// What the bridge hands a driver when it creates it: where events go, how to log, how to tell time.
+public struct PhoneDriverContext: Sendable {
+    /// Where the driver delivers normalised events.
+    public var events: PhoneEventSink
+    /// A logger with the phone's id in its metadata. Never log secrets through it.
+    public var logger: Logger
+    /// The clock drivers sleep on (injected so tests can shorten time).
+    public var clock: any Clock<Duration>
+    /// The wall clock for event timestamps.
+    public var now: @Sendable () -> Date
+
+    public init(
+        events: PhoneEventSink, logger: Logger, clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.events = events
+        self.logger = logger
+        self.clock = clock
+        self.now = now
+    }
+}
