@@ -82,7 +82,15 @@ let package = Package(
         ),
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: strict),
         .testTarget(name: "PhoneDriversTests", dependencies: ["PhoneDrivers", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MQTTClientTests",
+            dependencies: [
+                "MQTTClient", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "PresenceTests", dependencies: ["Presence"], swiftSettings: strict),
         .testTarget(
             name: "CTIBridgeTests",

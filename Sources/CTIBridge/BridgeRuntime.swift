@@ -63,7 +63,9 @@ struct BridgeRuntime: Sendable {
     /// Runs until SIGTERM or SIGINT, then shuts down in reverse order: HTTP, phones, and the bus last.
     func run(logger: Logger) async throws {
         var groupConfiguration = ServiceGroupConfiguration(
-            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+            // Named explicitly: the default name is the service's full description, which would log secrets.
+            services: services.map { .init(service: $0, serviceName: String(describing: type(of: $0))) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
         try await ServiceGroup(configuration: groupConfiguration).run()

@@ -4,6 +4,7 @@ public struct PresenceDefinition: Sendable, Equatable, Codable {
     public var name: String
     public var availability: Availability
 
+    /// Creates a presence.
     public init(id: String, name: String, availability: Availability) {
         self.id = id
         self.name = name

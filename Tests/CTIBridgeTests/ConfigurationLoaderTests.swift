@@ -82,88 +82,9 @@ struct ConfigurationLoaderTests {
     }
 
     /// Each broken file must give exactly one located message: file, line and key path.
-    @Test(
-        "broken configurations are refused with file, line and key path",
-        arguments: [
-            (
-                "unknown driver", Self.valid.replacingOccurrences(of: "driver: simulator", with: "driver: yelink"),
-                "drivers.yaml:34: phones[0].driver: unknown driver \"yelink\" (known: simulator)"
-            ),
-            (
-                "missing phone id", Self.valid.replacingOccurrences(of: "  - id: alice-desk\n", with: "  - name: x\n"),
-                "phones[0]"
-            ),
-            (
-                "duplicate phone ids",
-                Self.valid + "\n  - id: alice-desk\n    driver: simulator\n",
-                "drivers.yaml:38: phones[1].id: duplicate phone id \"alice-desk\""
-            ),
-            (
-                "agent naming an unknown phone",
-                Self.valid.replacingOccurrences(of: "phones: [alice-desk]", with: "phones: [alice-dsk]"),
-                "drivers.yaml:30: agents[0].phones[0]: unknown phone \"alice-dsk\" (known: alice-desk)"
-            ),
-            (
-                "agent naming an unknown queue",
-                Self.valid.replacingOccurrences(of: "queues: [sales]", with: "queues: [sale]"),
-                "drivers.yaml:29: agents[0].queues[0]: unknown queue \"sale\" (known: sales)"
-            ),
-            (
-                "bad MQTT URL", Self.valid.replacingOccurrences(of: "url: mqtt://127.0.0.1:1883", with: "url: http://x"),
-                "drivers.yaml:12: mqtt.url: unsupported scheme \"http\" (mqtt or mqtts)"
-            ),
-            (
-                "YAML syntax error", Self.valid.replacingOccurrences(of: "  id: site-a", with: "  id: site-a\n   bad: [x"),
-                "drivers.yaml:3:"
-            ),
-            (
-                "wrong type", Self.valid.replacingOccurrences(of: "wrapSeconds: 30", with: "wrapSeconds: thirty"),
-                "drivers.yaml:20: queues[0].wrapSeconds: expected a whole number, found \"thirty\""
-            ),
-            (
-                "missing secret environment variable",
-                Self.valid.replacingOccurrences(of: "passwordEnv: MQTT_PW", with: "passwordEnv: MQTT_PASSWORD"),
-                "drivers.yaml:15: mqtt.passwordEnv: environment variable MQTT_PASSWORD is not set"
-            ),
-            (
-                "bad listen address", Self.valid.replacingOccurrences(of: "listen: 127.0.0.1:8080", with: "listen: 127.0.0.1"),
-                "drivers.yaml:4: bridge.http.listen: expected host:port"
-            ),
-            (
-                "unknown key", Self.valid.replacingOccurrences(of: "wrapSeconds: 30", with: "wrapSecnds: 30"),
-                "drivers.yaml:20: queues[0].wrapSecnds: unknown key"
-            ),
-            (
-                "bad allowFrom", Self.valid.replacingOccurrences(of: "192.0.2.10,", with: "192.0.2.300,"),
-                "drivers.yaml:36: phones[0].allowFrom[0]: \"192.0.2.300\" is not an IP address or CIDR range"
-            ),
-            (
-                "phone owned twice",
-                Self.valid.replacingOccurrences(
-                    of: "    mode: deskphone\n",
-                    with: "    mode: deskphone\n  - id: bob\n    phones: [alice-desk]\n"),
-                "drivers.yaml:33: agents[1].phones[0]: phone \"alice-desk\" already belongs to agent \"alice\""
-            ),
-            (
-                "bad presence availability",
-                Self.valid.replacingOccurrences(of: "availability: unavailable", with: "availability: gone"),
-                "drivers.yaml:24: presences[1].availability: must be available or unavailable"
-            ),
-            (
-                "bad driver option",
-                Self.valid + "\n    options:\n      ringTimeoutSeconds: -3\n",
-                "drivers.yaml:39: phones[0].options.ringTimeoutSeconds: expected a number of seconds"
-            ),
-            (
-                "short event token", Self.valid.replacingOccurrences(of: "3f7c0a9e5b2d4c1f8a6e", with: "abc"),
-                "drivers.yaml:35: phones[0].eventToken: an event token needs at least 16"
-            ),
-            (
-                "topic-unsafe id", Self.valid.replacingOccurrences(of: "- id: sales", with: "- id: sa/les"),
-                "drivers.yaml:18: queues[0].id: \"sa/les\" is not a valid id"
-            ),
-        ])
-    func refusesBrokenConfiguration(name: String, yaml: String, expected: String) {
+    @Test("broken configurations are refused with file, line and key path", arguments: brokenCases)
+    func refusesBrokenConfiguration(_ broken: BrokenCase) {
+        let (name, yaml, expected) = (broken.name, broken.yaml, broken.expected)
         do {
             _ = try load(yaml)
             Issue.record("\(name): accepted")
@@ -180,7 +101,8 @@ struct ConfigurationLoaderTests {
         registry.register(
             PhoneDriverDescriptor(
                 name: "yealink", requiresURL: true, validate: { _ throws(DriverOptionError) in },
-                make: { configuration, context in try SimulatorDriver(configuration: configuration, context: context) }))
+                make: { configuration, context in try SimulatorDriver(configuration: configuration, context: context) },
+                provisioning: { _, _ in "" }))
         let yaml = "phones:\n  - id: p1\n    driver: yealink\n"
         do {
             _ = try ConfigurationLoader(registry: registry, environment: [:]).load(yaml: yaml, file: "x.yaml", baseFolder: "/")
@@ -216,3 +138,102 @@ import Presence
 enum PresenceDefinitionDefaults {
     static let value = PresenceDefinition.defaults
 }
+
+struct BrokenCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let yaml: String
+    let expected: String
+
+    init(_ name: String, _ yaml: String, _ expected: String) {
+        self.name = name
+        self.yaml = yaml
+        self.expected = expected
+    }
+
+    var testDescription: String { name }
+}
+
+private let valid = ConfigurationLoaderTests.valid
+
+let brokenCases: [BrokenCase] = [
+
+    BrokenCase(
+        "unknown driver", valid.replacingOccurrences(of: "driver: simulator", with: "driver: yelink"),
+        "drivers.yaml:34: phones[0].driver: unknown driver \"yelink\" (known: simulator)"
+    ),
+    BrokenCase(
+        "missing phone id",
+        valid.replacingOccurrences(of: "  - id: alice-desk\n    driver: simulator", with: "  - driver: simulator"),
+        "drivers.yaml:33: phones[0].id: missing (required)"
+    ),
+    BrokenCase(
+        "duplicate phone ids",
+        valid + "\n  - id: alice-desk\n    driver: simulator\n",
+        "drivers.yaml:38: phones[1].id: duplicate phone id \"alice-desk\""
+    ),
+    BrokenCase(
+        "agent naming an unknown phone",
+        valid.replacingOccurrences(of: "phones: [alice-desk]", with: "phones: [alice-dsk]"),
+        "drivers.yaml:30: agents[0].phones[0]: unknown phone \"alice-dsk\" (known: alice-desk)"
+    ),
+    BrokenCase(
+        "agent naming an unknown queue",
+        valid.replacingOccurrences(of: "queues: [sales]", with: "queues: [sale]"),
+        "drivers.yaml:29: agents[0].queues[0]: unknown queue \"sale\" (known: sales)"
+    ),
+    BrokenCase(
+        "bad MQTT URL", valid.replacingOccurrences(of: "url: mqtt://127.0.0.1:1883", with: "url: http://x"),
+        "drivers.yaml:12: mqtt.url: unsupported scheme \"http\" (mqtt or mqtts)"
+    ),
+    BrokenCase(
+        "YAML syntax error", valid.replacingOccurrences(of: "  id: site-a", with: "  id: site-a\n   bad: [x"),
+        "drivers.yaml:3:"
+    ),
+    BrokenCase(
+        "wrong type", valid.replacingOccurrences(of: "wrapSeconds: 30", with: "wrapSeconds: thirty"),
+        "drivers.yaml:20: queues[0].wrapSeconds: expected a whole number, found \"thirty\""
+    ),
+    BrokenCase(
+        "missing secret environment variable",
+        valid.replacingOccurrences(of: "passwordEnv: MQTT_PW", with: "passwordEnv: MQTT_PASSWORD"),
+        "drivers.yaml:15: mqtt.passwordEnv: environment variable MQTT_PASSWORD is not set"
+    ),
+    BrokenCase(
+        "bad listen address", valid.replacingOccurrences(of: "listen: 127.0.0.1:8080", with: "listen: 127.0.0.1"),
+        "drivers.yaml:4: bridge.http.listen: expected host:port"
+    ),
+    BrokenCase(
+        "unknown key", valid.replacingOccurrences(of: "wrapSeconds: 30", with: "wrapSecnds: 30"),
+        "drivers.yaml:20: queues[0].wrapSecnds: unknown key"
+    ),
+    BrokenCase(
+        "bad allowFrom", valid.replacingOccurrences(of: "192.0.2.10,", with: "192.0.2.300,"),
+        "drivers.yaml:36: phones[0].allowFrom[0]: \"192.0.2.300\" is not an IP address or CIDR range"
+    ),
+    BrokenCase(
+        "phone owned twice",
+        valid.replacingOccurrences(
+            of: "    mode: deskphone\n",
+            with: "    mode: deskphone\n  - id: bob\n    phones: [alice-desk]\n"),
+        "drivers.yaml:33: agents[1].phones[0]: phone \"alice-desk\" already belongs to agent \"alice\""
+    ),
+    BrokenCase(
+        "bad presence availability",
+        valid.replacingOccurrences(of: "availability: unavailable", with: "availability: gone"),
+        "drivers.yaml:24: presences[1].availability: must be available or unavailable"
+    ),
+    BrokenCase(
+        "bad driver option",
+        valid + "\n    options:\n      ringTimeoutSeconds: -3\n",
+        "drivers.yaml:39: phones[0].options.ringTimeoutSeconds: expected a number of seconds"
+    ),
+    BrokenCase(
+        "short event token", valid.replacingOccurrences(of: "3f7c0a9e5b2d4c1f8a6e", with: "abc"),
+        "drivers.yaml:35: phones[0].eventToken: an event token needs at least 16"
+    ),
+    BrokenCase(
+        "topic-unsafe id", valid.replacingOccurrences(of: "- id: sales", with: "- id: sa/les"),
+        "drivers.yaml:18: queues[0].id: \"sa/les\" is not a valid id"
+    ),
+        
+]

@@ -9,6 +9,7 @@ CTIBRIDGE_PACKAGES=(
   libsqlite3-dev
   mosquitto
   mosquitto-clients
+  openssl
 )
 
 # Installs whatever is missing when run as root; otherwise prints the exact apt line and fails.

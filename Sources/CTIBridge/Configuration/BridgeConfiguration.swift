@@ -33,13 +33,15 @@ struct BridgeSettings: Sendable {
 }
 
 /// A named Bearer key for the REST API. The key is a secret.
-struct APIKey: Sendable {
+struct APIKey: Sendable, CustomStringConvertible {
     var name: String
     var key: String
+
+    var description: String { "APIKey(\(name))" }
 }
 
 /// `mqtt:`: the broker connection.
-struct MQTTSettings: Sendable {
+struct MQTTSettings: Sendable, CustomStringConvertible {
     var url: String
     var clientID: String
     var username: String?
@@ -47,6 +49,8 @@ struct MQTTSettings: Sendable {
     var topicPrefix: String
     var caFile: String?
     var keepAliveSeconds: Int
+
+    var description: String { "MQTTSettings(\(url), clientId: \(clientID), user: \(username ?? "none"))" }
 }
 
 /// One ACD queue.
@@ -69,7 +73,7 @@ struct AgentConfiguration: Sendable, Equatable {
 }
 
 /// One phone: what its driver needs, plus what the bridge's event ingress checks.
-struct PhoneEntry: Sendable {
+struct PhoneEntry: Sendable, CustomStringConvertible {
     var configuration: PhoneConfiguration
     /// The secret in the phone's action URLs; `nil` until generated and stored at start.
     var eventToken: String?
@@ -78,6 +82,7 @@ struct PhoneEntry: Sendable {
 
     var id: String { configuration.id }
     var driver: String { configuration.driver }
+    var description: String { "PhoneEntry(\(id), driver: \(driver))" }
 }
 
 /// `contacts:`: external contacts.

@@ -13,10 +13,12 @@ struct PhoneEventIngress: Sendable {
     /// The largest callback body accepted (Poly's XML events are a few KB).
     static let maximumBodyBytes = 64 * 1024
 
-    struct Phone: Sendable {
+    struct Phone: Sendable, CustomStringConvertible {
         let session: PhoneSession
         let token: String
         let allowFrom: [AddressRange]
+
+        var description: String { "Phone(\(session.id))" }
     }
 
     let phones: [String: Phone]

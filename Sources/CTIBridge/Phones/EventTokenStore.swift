@@ -47,7 +47,10 @@ struct EventTokenStore {
         let temporary = path + ".tmp"
         FileManager.default.createFile(
             atPath: temporary, contents: try encoder.encode(tokens), attributes: [.posixPermissions: 0o600])
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+        // rename(2) replaces the old file atomically: a crash never leaves a half-written token file.
+        guard rename(temporary, path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
     }
 
     /// 128 random bits as 32 hex digits: safe in URLs and in every vendor's provisioning syntax.

@@ -4,7 +4,7 @@ import Logging
 import PhoneDrivers
 
 /// Every configured phone, each behind its `PhoneSession`, with its status published on the bus.
-struct PhoneFleet: Sendable {
+struct PhoneFleet: Sendable, CustomStringConvertible {
     /// The sessions by phone id.
     let sessions: [String: PhoneSession]
     /// What the event ingress needs per phone.
@@ -44,4 +44,6 @@ struct PhoneFleet: Sendable {
         self.sessions = sessions
         self.ingressPhones = ingressPhones
     }
+
+    var description: String { "PhoneFleet(\(sessions.count) phones)" }
 }

@@ -16,7 +16,7 @@ public struct HealthProbePolicy: Sendable, Equatable {
 
     public init(
         interval: Duration = .seconds(60), retryInitial: Duration = .seconds(5), retryMaximum: Duration = .seconds(300),
-        jitter: Double = 0.2, initialSpread: Duration = .seconds(5)
+        jitter: Double = 0.2, initialSpread: Duration = .seconds(1)
     ) {
         self.interval = interval
         self.retryInitial = retryInitial

@@ -1,5 +1,5 @@
 /// What a driver needs to know about its phone, taken from the phone's entry in `drivers.yaml`.
-public struct PhoneConfiguration: Sendable, Equatable {
+public struct PhoneConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// The phone's id, unique in the configuration.
     public var id: String
     /// The driver name (`yealink`, `poly`, …, `simulator`).
@@ -43,5 +43,10 @@ public struct PhoneConfiguration: Sendable, Equatable {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.options = options
+    }
+
+    /// Names the phone without its credentials, so that logging a configuration never leaks them.
+    public var description: String {
+        "PhoneConfiguration(\(id), driver: \(driver), url: \(url ?? "none"), user: \(username ?? "none"))"
     }
 }

@@ -20,6 +20,10 @@ public protocol PhoneDriver: Sendable {
 
     /// Runs the driver's own long-lived work (polling, event streams, simulated activity) until cancelled.
     func run() async throws
+
+    /// The calls the phone has now, for drivers whose phone can list them; `nil` when it cannot.
+    /// Used to correct the bridge's view after lost callbacks, restarts and failed commands.
+    func listCalls() async throws(PhoneCommandError) -> [PhoneCallSnapshot]?
 }
 
 extension PhoneDriver {
@@ -28,6 +32,11 @@ extension PhoneDriver {
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(3600))
         }
+    }
+
+    /// Phones that cannot list their calls.
+    public func listCalls() async throws(PhoneCommandError) -> [PhoneCallSnapshot]? {
+        nil
     }
 
     /// Drivers without event callbacks answer every ingress request with "unknown route".

@@ -11,15 +11,19 @@ public struct PhoneDriverDescriptor: Sendable {
     public var validate: @Sendable (PhoneConfiguration) throws(DriverOptionError) -> Void
     /// Creates the driver for one phone. Must not do I/O.
     public var make: @Sendable (PhoneConfiguration, PhoneDriverContext) throws -> any PhoneDriver
+    /// The settings an installer puts on the phone, in the vendor's provisioning syntax.
+    public var provisioning: @Sendable (PhoneConfiguration, PhoneProvisioning) -> String
 
     public init(
         name: String, requiresURL: Bool,
         validate: @escaping @Sendable (PhoneConfiguration) throws(DriverOptionError) -> Void,
-        make: @escaping @Sendable (PhoneConfiguration, PhoneDriverContext) throws -> any PhoneDriver
+        make: @escaping @Sendable (PhoneConfiguration, PhoneDriverContext) throws -> any PhoneDriver,
+        provisioning: @escaping @Sendable (PhoneConfiguration, PhoneProvisioning) -> String
     ) {
         self.name = name
         self.requiresURL = requiresURL
         self.validate = validate
         self.make = make
+        self.provisioning = provisioning
     }
 }

@@ -26,6 +26,11 @@ public actor PhoneSession {
     private var lastReported: PhoneStatus
     private var commandTail: Task<Void, Never>?
     private var consecutiveProbeFailures = 0
+    private var consecutiveRejections = 0
+    private var pausedUntil: Date?
+
+    /// After this many refused requests in a row, commands pause: phones lock accounts out after a few bad logins.
+    public static let rejectionsBeforePause = 3
 
     /// Wraps a driver. `onStatusChange` is called when the phone goes online/offline or its error changes.
     public init(
@@ -54,6 +59,13 @@ public actor PhoneSession {
     public func perform(_ command: PhoneCommand) async throws(PhoneCommandError) -> PhoneCommandOutcome {
         guard capabilities.contains(command.capability) else {
             throw .notSupported("the \(driverName) driver cannot \(command.capability.rawValue) on this phone")
+        }
+        if let pausedUntil, pausedUntil > now() {
+            let seconds = Int(pausedUntil.timeIntervalSince(now()).rounded(.up))
+            throw .rejected(
+                "phone \(id) refused the bridge \(consecutiveRejections) times in a row; commands are paused for "
+                    + "\(seconds) s so the phone does not lock the account out. "
+                    + (status.error?.message ?? ""))
         }
         let previous = commandTail
         let driver = self.driver
@@ -125,6 +137,8 @@ public actor PhoneSession {
     }
 
     private func markReachable() {
+        consecutiveRejections = 0
+        pausedUntil = nil
         status.online = true
         status.error = nil
         status.lastSeen = now()
@@ -138,6 +152,11 @@ public actor PhoneSession {
     }
 
     private func markRejected(code: String, message: String) {
+        consecutiveRejections += 1
+        if consecutiveRejections >= Self.rejectionsBeforePause {
+            let doublings = min(consecutiveRejections - Self.rejectionsBeforePause, 4)
+            pausedUntil = now().addingTimeInterval(Double(30 << doublings))
+        }
         // The phone answered, so it is there; it is still unusable until the installer fixes the cause.
         status.online = true
         status.lastSeen = now()

@@ -20,6 +20,15 @@ public struct SimulatorDriver: PhoneDriver {
         },
         make: { configuration, context in
             try SimulatorDriver(configuration: configuration, context: context)
+        },
+        provisioning: { configuration, provisioning in
+            """
+            # \(configuration.id): a phone simulated inside the bridge; nothing to set on a device.
+            # Drive it like a phone calling its action URLs:
+            #   ring:   \(provisioning.eventBaseURL)/ring?token=\(provisioning.eventToken)&from=<number>&to=<dialled>
+            #   hangup: \(provisioning.eventBaseURL)/hangup?token=\(provisioning.eventToken)&call=<callId>
+            #   power:  \(provisioning.eventBaseURL)/power?token=\(provisioning.eventToken)&state=off|on
+            """
         })
 
     public let capabilities: Set<PhoneCapability> = Set(PhoneCapability.allCases)
@@ -97,5 +106,10 @@ public struct SimulatorDriver: PhoneDriver {
     /// The calls the simulated phone has now (for tests and reconciliation).
     public func liveCalls() async -> [PhoneCallID: ConnectionState] {
         await phone.liveCalls
+    }
+
+    public func listCalls() async throws(PhoneCommandError) -> [PhoneCallSnapshot]? {
+        guard await phone.poweredOn else { throw .unreachable("the simulated phone is powered off") }
+        return await phone.liveCalls.map { PhoneCallSnapshot(call: $0.key, state: $0.value) }
     }
 }

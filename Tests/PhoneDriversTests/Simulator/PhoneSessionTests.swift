@@ -79,3 +79,36 @@ struct PhoneSessionTests {
         #expect(policy.delay(afterFailures: 1, random: -1) == .seconds(4))
     }
 }
+
+/// A phone whose credentials are wrong: every request is refused.
+private final class RefusingDriver: PhoneDriver {
+    let capabilities: Set<PhoneCapability> = [.dial]
+    let requests = Mutex<Int>(0)
+
+    func perform(_ command: PhoneCommand) async throws(PhoneCommandError) -> PhoneCommandOutcome {
+        requests.withLock { $0 += 1 }
+        throw .rejected("401: check the phone's web user and password")
+    }
+
+    func probe() async -> PhoneHealth { .rejected(code: "rejected", message: "401") }
+}
+
+@Suite("Phone session lock-out protection")
+struct PhoneSessionLockoutTests {
+    @Test("after three refused requests commands pause instead of reaching the phone")
+    func pausesAfterRepeatedRejections() async throws {
+        let driver = RefusingDriver()
+        let session = PhoneSession(id: "p", driverName: "test", driver: driver, logger: Logger(label: "t"), onStatusChange: { _ in })
+        let dial = PhoneCommand.dial(try DialString(validating: "201"))
+        for _ in 0..<5 {
+            await #expect(throws: PhoneCommandError.self) { try await session.perform(dial) }
+        }
+        #expect(driver.requests.withLock { $0 } == PhoneSession.rejectionsBeforePause)
+        do {
+            _ = try await session.perform(dial)
+        } catch {
+            #expect(error.code == "phoneRejected")
+            #expect(error.message.contains("paused"))
+        }
+    }
+}
