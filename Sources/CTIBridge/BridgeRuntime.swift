@@ -20,7 +20,7 @@ struct BridgeRuntime: Sendable {
     /// Wires everything; does no I/O beyond reading and creating the event-token file.
     static func make(
         configuration: BridgeConfiguration, registry: PhoneDriverRegistry = .standard,
-        prometheus: PrometheusCollectorRegistry? = nil, healthPolicy: HealthProbePolicy = HealthProbePolicy(),
+        prometheus: PrometheusCollectorRegistry? = nil,
         logger: Logger, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> BridgeRuntime {
         let startedAt = Date()
@@ -44,7 +44,7 @@ struct BridgeRuntime: Sendable {
         }
         let fleet = try PhoneFleet(
             configuration: configuration, tokens: tokens, registry: registry, events: events, bus: bus,
-            policy: healthPolicy, logger: logger)
+            policy: configuration.bridge.phoneHealth, logger: logger)
         let ingress = PhoneEventIngress(phones: fleet.ingressPhones, logger: logger)
         let http = HTTPServer.makeApplication(
             host: configuration.bridge.listenHost, port: configuration.bridge.listenPort, ingress: ingress, mqtt: client,

@@ -30,6 +30,8 @@ struct BridgeSettings: Sendable {
     var statePath: String
     /// ISO 3166 alpha-2 country for normalising national numbers to E.164.
     var defaultCountry: String?
+    /// How often phones are probed.
+    var phoneHealth: HealthProbePolicy
 }
 
 /// A named Bearer key for the REST API. The key is a secret.

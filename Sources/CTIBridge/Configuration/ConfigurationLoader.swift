@@ -76,9 +76,10 @@ private struct Reader {
         guard let node else {
             return BridgeSettings(
                 id: "ctibridge", listenHost: "127.0.0.1", listenPort: 8080, publicURL: "http://127.0.0.1:8080",
-                apiKeys: [], statePath: resolve("./var/ctibridge.sqlite"), defaultCountry: nil)
+                apiKeys: [], statePath: resolve("./var/ctibridge.sqlite"), defaultCountry: nil,
+                phoneHealth: HealthProbePolicy())
         }
-        let map = try node.mapping(allowed: ["id", "http", "apiKeys", "state", "defaultCountry"])
+        let map = try node.mapping(allowed: ["id", "http", "apiKeys", "state", "defaultCountry", "phoneHealth"])
         let id = try map["id"].map { (node) throws(ConfigurationError) in try topicSafeID(node) } ?? "ctibridge"
 
         var host = "127.0.0.1"
@@ -122,12 +123,28 @@ private struct Reader {
             country = value
         }
 
+        var health = HealthProbePolicy()
+        if let healthNode = map["phoneHealth"] {
+            let healthMap = try healthNode.mapping(allowed: ["intervalSeconds", "retrySeconds", "retryMaxSeconds"])
+            if let node = healthMap["intervalSeconds"] {
+                health.interval = .milliseconds(Int64(try node.double(in: 0.05...3600) * 1000))
+            }
+            if let node = healthMap["retrySeconds"] {
+                health.retryInitial = .milliseconds(Int64(try node.double(in: 0.05...3600) * 1000))
+            }
+            if let node = healthMap["retryMaxSeconds"] {
+                health.retryMaximum = .milliseconds(Int64(try node.double(in: 0.05...86400) * 1000))
+            }
+            health.retryMaximum = max(health.retryMaximum, health.retryInitial)
+            health.initialSpread = min(health.initialSpread, health.interval)
+        }
+
         let state = try map.string("state") ?? "./var/ctibridge.sqlite"
         let listenURLHost = host.contains(":") ? "[\(host)]" : host
         return BridgeSettings(
             id: id, listenHost: host, listenPort: port,
             publicURL: publicURL ?? "http://\(listenURLHost):\(port)", apiKeys: keys, statePath: resolve(state),
-            defaultCountry: country)
+            defaultCountry: country, phoneHealth: health)
     }
 
     // MARK: mqtt
