@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MQTTClient
 import PhoneDrivers
+import Presence
 import Prometheus
 import ServiceLifecycle
 
@@ -14,6 +15,7 @@ struct BridgeRuntime: Sendable {
     let client: MQTTClient
     let bus: Bus
     let fleet: PhoneFleet
+    let coordinator: AgentCoordinator
     let services: [any Service]
     let startedAt: Date
 
@@ -38,22 +40,36 @@ struct BridgeRuntime: Sendable {
         let bus = Bus(client: client, topics: topics)
 
         let tokens = try EventTokenStore(statePath: configuration.bridge.statePath).resolve(phones: configuration.phones)
+        let store = try StateStore(path: configuration.bridge.statePath)
+        let contacts = try configuration.contacts.map { try ContactFileParser.parse(String(contentsOfFile: $0.file, encoding: .utf8)) } ?? []
+
+        // Phones report from many tasks; the streams put their events in one order for the desk.
+        let (eventStream, eventContinuation) = AsyncStream<PhoneEvent>.makeStream()
+        let (statusStream, statusContinuation) = AsyncStream<PhoneStatusChange>.makeStream()
         let eventLogger = logger
         let events = PhoneEventSink { event in
             eventLogger.debug("phone event", metadata: ["phone.id": "\(event.phoneID)", "event": "\(event.kind)"])
+            eventContinuation.yield(event)
         }
         let fleet = try PhoneFleet(
             configuration: configuration, tokens: tokens, registry: registry, events: events, bus: bus,
-            policy: configuration.bridge.phoneHealth, logger: logger)
+            policy: configuration.bridge.phoneHealth, logger: logger,
+            statusChanged: { statusContinuation.yield($0) })
+        let coordinator = AgentCoordinator(
+            configuration: configuration, contacts: contacts, store: store, bus: bus, phones: fleet.sessions,
+            logger: logger)
         let ingress = PhoneEventIngress(phones: fleet.ingressPhones, logger: logger)
         let http = HTTPServer.makeApplication(
             host: configuration.bridge.listenHost, port: configuration.bridge.listenPort, ingress: ingress, mqtt: client,
             prometheus: prometheus, logger: logger, onServerRunning: onHTTPRunning)
 
         return BridgeRuntime(
-            configuration: configuration, client: client, bus: bus, fleet: fleet,
+            configuration: configuration, client: client, bus: bus, fleet: fleet, coordinator: coordinator,
             services: [
                 BusService(client: client, bus: bus, online: online, logger: logger),
+                AgentService(
+                    coordinator: coordinator, events: eventStream, statuses: statusStream, client: client, topics: topics,
+                    logger: logger),
                 PhoneFleetService(fleet: fleet),
                 http,
             ],

@@ -40,3 +40,10 @@ extension AgentDesk {
         }
     }
 }
+
+extension AgentDesk {
+    /// One agent's durable state, for writing just what changed.
+    public func agentState(_ id: String) -> AgentState? {
+        states[id]
+    }
+}

@@ -12,7 +12,8 @@ struct PhoneFleet: Sendable, CustomStringConvertible {
 
     init(
         configuration: BridgeConfiguration, tokens: [String: String], registry: PhoneDriverRegistry,
-        events: PhoneEventSink, bus: Bus, policy: HealthProbePolicy, logger: Logger
+        events: PhoneEventSink, bus: Bus, policy: HealthProbePolicy, logger: Logger,
+        statusChanged: @escaping @Sendable (PhoneStatusChange) -> Void = { _ in }
     ) throws {
         var sessions: [String: PhoneSession] = [:]
         var ingressPhones: [String: PhoneEventIngress.Phone] = [:]
@@ -30,6 +31,7 @@ struct PhoneFleet: Sendable, CustomStringConvertible {
             let session = PhoneSession(
                 id: phone.id, driverName: phone.driver, driver: driver, policy: policy, logger: phoneLogger,
                 onStatusChange: { status in
+                    statusChanged(PhoneStatusChange(phone: phoneID, online: status.online))
                     bus.publishState(
                         PhonePayload(
                             id: phoneID, driver: driverName, agent: agentID, capabilities: capabilities, status: status),

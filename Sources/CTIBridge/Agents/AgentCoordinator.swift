@@ -1,0 +1,194 @@
+import CallModel
+import Foundation
+import Logging
+import PhoneDrivers
+import Presence
+
+/// Owns the agent desk: feeds it phone events, phone status, commands, ACD offers and time; writes what
+/// changed to the store; then publishes it. One actor, so the desk sees one input at a time, in order.
+actor AgentCoordinator {
+    private var desk: AgentDesk
+    private let store: StateStore
+    private let bus: Bus
+    private let phones: [String: PhoneSession]
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private(set) var nextDeadline: Date?
+
+    init(
+        configuration: BridgeConfiguration, contacts: [ExternalContactEntry], store: StateStore, bus: Bus,
+        phones: [String: PhoneSession], logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.desk = AgentDesk(
+            configuration: DeskConfiguration(bridge: configuration), contacts: contacts, now: now(),
+            makeCallID: { UUID().uuidString.lowercased() })
+        self.store = store
+        self.bus = bus
+        self.phones = phones
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Restores the stored state and publishes it: the first thing consumers see after a restart is the
+    /// restored state, never a default that is corrected later.
+    func restoreAndPublish() throws {
+        if let snapshot = try store.loadSnapshot(historyLimit: AgentDesk.historyLimit) {
+            desk.restore(snapshot, now: now())
+            logger.info("restored agent state", metadata: ["agents": "\(snapshot.agents.count)", "calls": "\(snapshot.calls.count)"])
+        }
+        let effects = desk.tick(now: now())
+        var changes = StateStore.Changes()
+        for id in desk.agentIDs {
+            if let state = desk.agentState(id) { changes.agents[id] = state }
+        }
+        try store.write(changes)
+        for agent in desk.agentObjects { bus.publishState(agent, on: bus.topics.agent(agent.id)) }
+        for queue in desk.queueObjects { bus.publishState(queue, on: bus.topics.queue(queue.id)) }
+        for call in desk.liveCalls { bus.publishState(call, on: bus.topics.call(call.id)) }
+        apply(effects)
+    }
+
+    // MARK: Inputs
+
+    func handle(_ event: PhoneEvent) {
+        apply(desk.handle(event, now: now()))
+    }
+
+    func phoneStatusChanged(_ phone: String, online: Bool) {
+        apply(desk.phoneStatusChanged(phone, online: online, now: now()))
+    }
+
+    func perform(_ command: AgentCommand, agent: String) -> Result<Void, AgentCommandError> {
+        switch desk.perform(command, agent: agent, now: now()) {
+        case .success(let outcome):
+            apply(outcome.effects)
+            return .success(())
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+
+    func offer(_ offer: ACDOffer) -> Result<Void, AgentCommandError> {
+        desk.offer(offer, now: now()).map { apply($0) }
+    }
+
+    func tick() {
+        apply(desk.tick(now: now()))
+    }
+
+    // MARK: Queries
+
+    func agentObject(_ id: String) -> AgentSnapshot? { desk.agentObject(id) }
+    var agentObjects: [AgentSnapshot] { desk.agentObjects }
+    var queueObjects: [QueueSnapshot] { desk.queueObjects }
+    var liveCalls: [AgentCall] { desk.liveCalls }
+    func liveCall(_ id: String) -> LiveCall? { desk.liveCall(id) }
+    func callID(phone: String, vendorCall: PhoneCallID) -> String? { desk.callID(phone: phone, vendorCall: vendorCall) }
+    func searchContacts(_ query: String) -> [Contact] { desk.searchContacts(query) }
+    func favorites(agent: String) -> [Contact]? { desk.favorites(agent: agent) }
+    func history(agent: String, missedOnly: Bool, limit: Int) throws -> [HistoryEntry] {
+        try store.history(agent: agent, missedOnly: missedOnly, limit: limit)
+    }
+
+    // MARK: Effects
+
+    /// Persists first, then publishes: a crash between the two republishes the stored truth at the next start.
+    private func apply(_ effects: [DeskEffect]) {
+        defer { nextDeadline = desk.nextDeadline }
+        guard !effects.isEmpty else { return }
+        var changes = StateStore.Changes()
+        for effect in effects {
+            switch effect {
+            case .agentChanged(let id), .favoritesChanged(let id):
+                if let state = desk.agentState(id) { changes.agents[id] = state }
+            case .callChanged(let call):
+                if let live = desk.liveCall(call.id) { changes.callsUpserted.append(live) }
+            case .callEnded(let call):
+                changes.callsEnded.append(call.id)
+            case .historyAdded(let entry):
+                changes.history.append(entry)
+            case .notify, .queueChanged, .drivePhones:
+                break
+            }
+        }
+        do {
+            try store.write(changes)
+        } catch {
+            logger.error("cannot write the state store", metadata: ["error": "\(error)"])
+        }
+        var publishedAgents: Set<String> = []
+        for effect in effects {
+            switch effect {
+            case .agentChanged(let id):
+                // One message per change, not per field: an agent is published once per input.
+                if publishedAgents.insert(id).inserted, let agent = desk.agentObject(id) {
+                    bus.publishState(agent, on: bus.topics.agent(id))
+                }
+            case .callChanged(let call):
+                bus.publishState(call, on: bus.topics.call(call.id))
+            case .callEnded(let call):
+                bus.clearState(on: bus.topics.call(call.id))
+            case .notify(let agent, let notification):
+                bus.publishEvent(notification, on: bus.topics.agentEvents(agent))
+            case .queueChanged(let id):
+                if let queue = desk.queueObject(id) { bus.publishState(queue, on: bus.topics.queue(id)) }
+            case .drivePhones(let agent, let phoneIDs, let action):
+                drive(phoneIDs.compactMap { phones[$0] }, action: action, agent: agent)
+            case .historyAdded, .favoritesChanged:
+                break
+            }
+        }
+    }
+
+    /// DND and forwarding go to every phone of the agent whose driver can do them; the agent object already says
+    /// what she asked for, so a phone that cannot follow is logged, not an error of the command.
+    private func drive(_ sessions: [PhoneSession], action: PhoneAction, agent: String) {
+        let logger = self.logger
+        for session in sessions {
+            let command: PhoneCommand
+            switch action {
+            case .dnd(let on):
+                command = .setDoNotDisturb(on)
+            case .forward(let target):
+                guard let target else {
+                    command = .setForwarding(nil)
+                    break
+                }
+                guard let destination = try? DialString(validating: target) else { continue }
+                command = .setForwarding(destination)
+            }
+            guard session.capabilities.contains(command.capability) else {
+                logger.info(
+                    "phone cannot follow the agent's \(command.capability.rawValue) setting",
+                    metadata: ["phone.id": "\(session.id)", "agent.id": "\(agent)"])
+                continue
+            }
+            Task {
+                do {
+                    _ = try await session.perform(command)
+                } catch {
+                    logger.warning(
+                        "phone did not take the agent's setting",
+                        metadata: ["phone.id": "\(session.id)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+}
+
+extension DeskConfiguration {
+    /// The desk's view of the bridge configuration.
+    init(bridge configuration: BridgeConfiguration) {
+        self.init(
+            agents: configuration.agents.map {
+                AgentDefinition(
+                    id: $0.id, name: $0.name, extensionNumber: $0.extensionNumber, queues: $0.queues, phones: $0.phones,
+                    mode: $0.mode)
+            },
+            queues: configuration.queues.map {
+                QueueDefinition(id: $0.id, name: $0.name, wrapSeconds: $0.wrapSeconds, numbers: $0.numbers)
+            },
+            presences: configuration.presences, defaultCountry: configuration.bridge.defaultCountry,
+            maxRingSeconds: Dictionary(uniqueKeysWithValues: configuration.phones.map { ($0.id, $0.configuration.maxRingSeconds) }))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import Presence
+
+/// The bridge's durable state in SQLite: agent state, live calls and call history.
+///
+/// The only place that touches SQLite. Every change the desk makes is written in one transaction before it is
+/// published, so a restart (SIGKILL included) finds exactly what consumers last saw. Agent rows are small (their
+/// history lives in its own table), so writing one per change stays cheap.
+final class StateStore: Sendable {
+    private let database: DatabaseQueue
+
+    /// Opens (and creates or migrates) the database at `path`.
+    init(path: String) throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.label = "ctibridge.state"
+        configuration.busyMode = .timeout(5)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    /// Schema versions, from the first on: a new version is a new migration, never an edit of an old one.
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "agent") { table in
+                table.primaryKey("id", .text)
+                table.column("state", .text).notNull()
+            }
+            try db.create(table: "liveCall") { table in
+                table.primaryKey("id", .text)
+                table.column("body", .text).notNull()
+            }
+            try db.create(table: "history") { table in
+                table.autoIncrementedPrimaryKey("seq")
+                table.column("agent", .text).notNull()
+                table.column("callId", .text).notNull()
+                table.column("missed", .boolean).notNull()
+                table.column("endedAt", .double).notNull()
+                table.column("body", .text).notNull()
+            }
+            try db.create(index: "history_by_agent", on: "history", columns: ["agent", "seq"])
+        }
+        return migrator
+    }
+
+    /// The state saved last, or `nil` for a new bridge. History is loaded back into each agent (newest last).
+    func loadSnapshot(historyLimit: Int) throws -> DeskSnapshot? {
+        try database.read { db in
+            let decoder = JSONCoding.decoder()
+            var agents: [String: AgentState] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, state FROM agent") {
+                let id: String = row["id"]
+                let text: String = row["state"]
+                var state = try decoder.decode(AgentState.self, from: Data(text.utf8))
+                let history = try String.fetchAll(
+                    db, sql: "SELECT body FROM history WHERE agent = ? ORDER BY seq DESC LIMIT ?",
+                    arguments: [id, historyLimit])
+                state.history = try history.reversed().map { try decoder.decode(HistoryEntry.self, from: Data($0.utf8)) }
+                agents[id] = state
+            }
+            guard !agents.isEmpty else { return nil }
+            let calls = try String.fetchAll(db, sql: "SELECT body FROM liveCall").map {
+                try decoder.decode(LiveCall.self, from: Data($0.utf8))
+            }
+            return DeskSnapshot(agents: agents, calls: calls)
+        }
+    }
+
+    /// One input's worth of changes, written atomically.
+    struct Changes {
+        var agents: [String: AgentState] = [:]
+        var callsUpserted: [LiveCall] = []
+        var callsEnded: [String] = []
+        var history: [HistoryEntry] = []
+
+        var isEmpty: Bool { agents.isEmpty && callsUpserted.isEmpty && callsEnded.isEmpty && history.isEmpty }
+    }
+
+    func write(_ changes: Changes) throws {
+        guard !changes.isEmpty else { return }
+        let encoder = JSONCoding.encoder()
+        try database.write { db in
+            for (id, state) in changes.agents {
+                var stored = state
+                stored.history = []
+                let text = String(decoding: try encoder.encode(stored), as: UTF8.self)
+                try db.execute(
+                    sql: "INSERT INTO agent (id, state) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state",
+                    arguments: [id, text])
+            }
+            for call in changes.callsUpserted {
+                let text = String(decoding: try encoder.encode(call), as: UTF8.self)
+                try db.execute(
+                    sql: "INSERT INTO liveCall (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                    arguments: [call.call.id, text])
+            }
+            for id in changes.callsEnded {
+                try db.execute(sql: "DELETE FROM liveCall WHERE id = ?", arguments: [id])
+            }
+            for entry in changes.history {
+                let text = String(decoding: try encoder.encode(entry), as: UTF8.self)
+                try db.execute(
+                    sql: "INSERT INTO history (agent, callId, missed, endedAt, body) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [entry.agent, entry.callId, entry.missed, entry.endedAt.timeIntervalSince1970, text])
+            }
+        }
+    }
+
+    /// An agent's call history, newest first.
+    func history(agent: String, missedOnly: Bool, limit: Int) throws -> [HistoryEntry] {
+        try database.read { db in
+            let decoder = JSONCoding.decoder()
+            let sql =
+                missedOnly
+                ? "SELECT body FROM history WHERE agent = ? AND missed = 1 ORDER BY seq DESC LIMIT ?"
+                : "SELECT body FROM history WHERE agent = ? ORDER BY seq DESC LIMIT ?"
+            return try String.fetchAll(db, sql: sql, arguments: [agent, limit]).map {
+                try decoder.decode(HistoryEntry.self, from: Data($0.utf8))
+            }
+        }
+    }
+
+    /// The ids of live calls the store holds (for clearing retained topics of calls that are gone).
+    func liveCallIDs() throws -> [String] {
+        try database.read { db in try String.fetchAll(db, sql: "SELECT id FROM liveCall") }
+    }
+}
