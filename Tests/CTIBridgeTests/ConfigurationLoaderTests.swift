@@ -154,12 +154,13 @@ struct BrokenCase: Sendable, CustomTestStringConvertible {
 }
 
 private let valid = ConfigurationLoaderTests.valid
+private let knownDrivers = PhoneDriverRegistry.standard.names.joined(separator: ", ")
 
 let brokenCases: [BrokenCase] = [
 
     BrokenCase(
         "unknown driver", valid.replacingOccurrences(of: "driver: simulator", with: "driver: yelink"),
-        "drivers.yaml:34: phones[0].driver: unknown driver \"yelink\" (known: simulator)"
+        "drivers.yaml:34: phones[0].driver: unknown driver \"yelink\" (known: \(knownDrivers))"
     ),
     BrokenCase(
         "missing phone id",

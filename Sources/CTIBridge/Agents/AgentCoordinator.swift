@@ -76,6 +76,16 @@ actor AgentCoordinator {
         apply(desk.tick(now: now()))
     }
 
+    /// Ends the calls the bridge believes live on `phone` that the phone no longer has; returns their ids.
+    func reconcile(phone: String, liveCalls: Set<PhoneCallID>) -> [String] {
+        let effects = desk.reconcile(phone: phone, liveCalls: liveCalls, now: now())
+        apply(effects)
+        return effects.compactMap { effect in
+            if case .callEnded(let call) = effect { return call.id }
+            return nil
+        }
+    }
+
     // MARK: Queries
 
     func agentObject(_ id: String) -> AgentSnapshot? { desk.agentObject(id) }

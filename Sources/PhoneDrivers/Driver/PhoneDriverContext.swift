@@ -11,14 +11,26 @@ public struct PhoneDriverContext: Sendable {
     public var clock: any Clock<Duration>
     /// The wall clock for event timestamps.
     public var now: @Sendable () -> Date
+    /// The HTTP client drivers talk to phones with: one for the whole bridge (one libcurl thread, not one per phone).
+    public var http: any PhoneHTTPTransport
 
     public init(
         events: PhoneEventSink, logger: Logger, clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, http: any PhoneHTTPTransport = NoHTTPTransport()
     ) {
         self.events = events
         self.logger = logger
         self.clock = clock
         self.now = now
+        self.http = http
+    }
+}
+
+/// The transport of a context that was given none: every request fails, saying so.
+public struct NoHTTPTransport: PhoneHTTPTransport {
+    public init() {}
+
+    public func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+        throw HTTPClientError.invalidRequest("this driver context has no HTTP transport")
     }
 }

@@ -9,6 +9,12 @@ public struct PhoneDriverRegistry: Sendable {
     public static var standard: PhoneDriverRegistry {
         var registry = PhoneDriverRegistry()
         registry.register(SimulatorDriver.descriptor)
+        registry.register(YealinkDriver.descriptor)
+        registry.register(FanvilDriver.descriptor)
+        registry.register(PolyDriver.descriptor)
+        registry.register(CiscoDriver.descriptor)
+        registry.register(SnomDriver.descriptor)
+        registry.register(GrandstreamDriver.descriptor)
         return registry
     }
 

@@ -131,6 +131,22 @@ public actor PhoneSession {
         }
     }
 
+    /// Asks the phone for its calls (`nil` when the driver cannot), after the commands queued before.
+    public func listCalls() async throws(PhoneCommandError) -> [PhoneCallSnapshot]? {
+        let previous = commandTail
+        let driver = self.driver
+        let task = Task<Result<[PhoneCallSnapshot]?, PhoneCommandError>, Never> {
+            await previous?.value
+            do throws(PhoneCommandError) {
+                return .success(try await driver.listCalls())
+            } catch {
+                return .failure(error)
+            }
+        }
+        commandTail = Task { _ = await task.value }
+        return try await task.value.get()
+    }
+
     /// Runs the driver's own work (polling, streams, simulation) until cancelled.
     public nonisolated func runDriver() async throws {
         try await driver.run()
