@@ -38,6 +38,7 @@ struct BridgeRuntime: Sendable {
                 will: MQTTWill(topic: topics.bridgeState, payload: JSONCoding.encode(offline), qos: .atLeastOnce, retain: true)),
             logger: logger)
         let bus = Bus(client: client, topics: topics)
+        let httpClient = PhoneHTTPClient(logger: logger)
 
         let tokens = try EventTokenStore(statePath: configuration.bridge.statePath).resolve(phones: configuration.phones)
         let store = try StateStore(path: configuration.bridge.statePath)
@@ -53,15 +54,37 @@ struct BridgeRuntime: Sendable {
         }
         let fleet = try PhoneFleet(
             configuration: configuration, tokens: tokens, registry: registry, events: events, bus: bus,
-            policy: configuration.bridge.phoneHealth, logger: logger,
+            policy: configuration.bridge.phoneHealth, http: httpClient, logger: logger,
             statusChanged: { statusContinuation.yield($0) })
         let coordinator = AgentCoordinator(
             configuration: configuration, contacts: contacts, store: store, bus: bus, phones: fleet.sessions,
             logger: logger)
+        let dispatcher = CommandDispatcher(
+            configuration: configuration, coordinator: coordinator, phones: fleet.sessions, logger: logger)
         let ingress = PhoneEventIngress(phones: fleet.ingressPhones, logger: logger)
+        let sessions = fleet.sessions
+        let owners = Dictionary(uniqueKeysWithValues: configuration.phones.map { ($0.id, configuration.agent(owningPhone: $0.id)?.id) })
+        let api = APIRoutes(
+            coordinator: coordinator, dispatcher: dispatcher, fleet: fleet,
+            phonePayloads: {
+                var payloads: [PhonePayload] = []
+                for id in sessions.keys.sorted() {
+                    guard let session = sessions[id] else { continue }
+                    payloads.append(
+                        PhonePayload(
+                            id: id, driver: session.driverName, agent: owners[id] ?? nil, capabilities: session.capabilities,
+                            status: await session.currentStatus))
+                }
+                return payloads
+            },
+            clickToDialTokens: configuration.agents.reduce(into: [:]) { tokens, agent in
+                if let token = agent.clickToDialToken { tokens[agent.id] = token }
+            })
+        let router = HTTPServer.makeRouter(
+            ingress: ingress, api: api, apiKeys: configuration.bridge.apiKeys, mqtt: client, prometheus: prometheus)
         let http = HTTPServer.makeApplication(
-            host: configuration.bridge.listenHost, port: configuration.bridge.listenPort, ingress: ingress, mqtt: client,
-            prometheus: prometheus, logger: logger, onServerRunning: onHTTPRunning)
+            host: configuration.bridge.listenHost, port: configuration.bridge.listenPort, router: router, logger: logger,
+            onServerRunning: onHTTPRunning)
 
         return BridgeRuntime(
             configuration: configuration, client: client, bus: bus, fleet: fleet, coordinator: coordinator,
@@ -70,6 +93,7 @@ struct BridgeRuntime: Sendable {
                 AgentService(
                     coordinator: coordinator, events: eventStream, statuses: statusStream, client: client, topics: topics,
                     logger: logger),
+                CommandService(dispatcher: dispatcher, client: client, bus: bus, logger: logger),
                 PhoneFleetService(fleet: fleet),
                 http,
             ],

@@ -7,6 +7,6 @@ struct CTIBridgeCommand: AsyncParsableCommand {
         commandName: "ctibridge",
         abstract: "Deskphone-mode CTI middleware: phones to MQTT and REST.",
         version: CTIBridgeVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, PhoneConfigCommand.self, OpenAPICommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -36,6 +36,8 @@ struct BridgeDaemonTests {
             driver: simulator
         """
 
+    static let configuredTokens = ["alice-desk": "desk-token-0123456789abcdef"]
+
     func startBroker() async throws -> MosquittoBroker {
         // No password file: mosquitto then accepts any credentials, and the bridge still sends (and must not log) them.
         try await MosquittoBroker.start()

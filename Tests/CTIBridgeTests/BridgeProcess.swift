@@ -24,11 +24,11 @@ final class BridgeProcess: Sendable {
     /// Writes `yaml` (with `BROKER_URL`, `HTTP_PORT` and `STATE_DIR` substituted) and starts the bridge.
     static func start(
         yaml: String, broker: MosquittoBroker, logLevel: String = "info", environment: [String: String] = [:],
-        directory existing: URL? = nil
+        directory existing: URL? = nil, httpPort fixedPort: Int? = nil
     ) async throws -> BridgeProcess {
         let directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("bridge-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let httpPort = FreePort.next()
+        let httpPort = fixedPort ?? FreePort.next()
         let text = yaml.replacingOccurrences(of: "BROKER_URL", with: broker.urlString)
             .replacingOccurrences(of: "HTTP_PORT", with: "\(httpPort)")
             .replacingOccurrences(of: "STATE_DIR", with: directory.path)

@@ -10,6 +10,7 @@ CTIBRIDGE_PACKAGES=(
   mosquitto
   mosquitto-clients
   openssl
+  baresip-core
 )
 
 # Installs whatever is missing when run as root; otherwise prints the exact apt line and fails.

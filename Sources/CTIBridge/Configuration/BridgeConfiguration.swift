@@ -65,13 +65,17 @@ struct QueueConfiguration: Sendable, Equatable {
 }
 
 /// One agent and her devices.
-struct AgentConfiguration: Sendable, Equatable {
+struct AgentConfiguration: Sendable, Equatable, CustomStringConvertible {
     var id: String
     var name: String
     var extensionNumber: String?
     var queues: [String]
     var phones: [String]
     var mode: AgentMode
+    /// The secret of her click-to-dial links; it can only make her phone dial.
+    var clickToDialToken: String? = nil
+
+    var description: String { "Agent(\(id))" }
 }
 
 /// One phone: what its driver needs, plus what the bridge's event ingress checks.

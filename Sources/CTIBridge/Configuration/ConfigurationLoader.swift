@@ -242,7 +242,9 @@ private struct Reader {
         var agents: [AgentConfiguration] = []
         var phoneOwner: [String: String] = [:]
         for item in try node?.sequence() ?? [] {
-            let map = try item.mapping(allowed: ["id", "name", "extension", "queues", "phones", "mode"])
+            let map = try item.mapping(allowed: [
+                "id", "name", "extension", "queues", "phones", "mode", "clickToDialToken", "clickToDialTokenEnv",
+            ])
             let idNode = try map.required("id")
             let id = try topicSafeID(idNode)
             if agents.contains(where: { $0.id == id }) { throw idNode.error("duplicate agent id \"\(id)\"") }
@@ -281,10 +283,19 @@ private struct Reader {
                 else { throw extensionNode.error("an extension is digits (with *, # or a leading +)") }
                 extensionNumber = value
             }
+            var clickToDialToken: String?
+            if let token = try map.secret("clickToDialToken", environment: environment) {
+                guard token.utf8.count >= 16, token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) })
+                else {
+                    throw (map["clickToDialToken"] ?? map["clickToDialTokenEnv"] ?? item).error(
+                        "a click-to-dial token needs at least 16 letters, digits, - or _")
+                }
+                clickToDialToken = token
+            }
             agents.append(
                 AgentConfiguration(
                     id: id, name: try map.string("name") ?? id, extensionNumber: extensionNumber, queues: queueIDs,
-                    phones: phoneIDs, mode: mode))
+                    phones: phoneIDs, mode: mode, clickToDialToken: clickToDialToken))
         }
         return agents
     }

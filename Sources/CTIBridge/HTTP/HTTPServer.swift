@@ -7,9 +7,20 @@ import Prometheus
 /// Builds the bridge's HTTP application: health, metrics and the phone event ingress.
 enum HTTPServer {
     static func makeApplication(
-        host: String, port: Int, ingress: PhoneEventIngress, mqtt: MQTTClient, prometheus: PrometheusCollectorRegistry?,
-        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String, port: Int, router: Router<BridgeRequestContext>, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "ctibridge"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Every route of the bridge, in one router (tests list its routes against the OpenAPI document).
+    static func makeRouter(
+        ingress: PhoneEventIngress, api: APIRoutes?, apiKeys: [APIKey], mqtt: MQTTClient,
+        prometheus: PrometheusCollectorRegistry?
+    ) -> Router<BridgeRequestContext> {
         let router = Router(context: BridgeRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.get("/healthz") { _, _ -> Response in
@@ -23,10 +34,8 @@ enum HTTPServer {
                 prometheus.emitToString(), status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         ingress.register(on: router)
-        return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "ctibridge"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-            logger: logger)
+        api?.register(on: router, keys: apiKeys)
+        return router
     }
 }
 

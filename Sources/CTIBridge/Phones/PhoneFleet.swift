@@ -12,7 +12,7 @@ struct PhoneFleet: Sendable, CustomStringConvertible {
 
     init(
         configuration: BridgeConfiguration, tokens: [String: String], registry: PhoneDriverRegistry,
-        events: PhoneEventSink, bus: Bus, policy: HealthProbePolicy, logger: Logger,
+        events: PhoneEventSink, bus: Bus, policy: HealthProbePolicy, http: any PhoneHTTPTransport, logger: Logger,
         statusChanged: @escaping @Sendable (PhoneStatusChange) -> Void = { _ in }
     ) throws {
         var sessions: [String: PhoneSession] = [:]
@@ -21,7 +21,7 @@ struct PhoneFleet: Sendable, CustomStringConvertible {
             guard let descriptor = registry.descriptor(named: phone.driver) else { continue }
             var phoneLogger = logger
             phoneLogger[metadataKey: "phone.id"] = "\(phone.id)"
-            let context = PhoneDriverContext(events: events, logger: phoneLogger)
+            let context = PhoneDriverContext(events: events, logger: phoneLogger, http: http)
             let driver = try descriptor.make(phone.configuration, context)
             let agentID = configuration.agent(owningPhone: phone.id)?.id
             let topic = bus.topics.phone(phone.id)

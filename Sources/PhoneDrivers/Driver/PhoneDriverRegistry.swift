@@ -15,6 +15,7 @@ public struct PhoneDriverRegistry: Sendable {
         registry.register(CiscoDriver.descriptor)
         registry.register(SnomDriver.descriptor)
         registry.register(GrandstreamDriver.descriptor)
+        registry.register(BaresipDriver.descriptor)
         return registry
     }
 

@@ -116,6 +116,15 @@ actor SimulatedPhone {
         return true
     }
 
+    /// The agent answers on the phone itself (lifts the handset), not through the bridge.
+    func userPicksUp(_ id: PhoneCallID?) -> Bool {
+        guard let id = id ?? callOrder.last(where: { calls[$0]?.state == .alerting }), calls[id]?.state == .alerting else {
+            return false
+        }
+        connect(id)
+        return true
+    }
+
     /// Power off loses every call silently, as a real phone does; power on announces a reboot.
     func setPower(on: Bool) {
         guard on != poweredOn else { return }

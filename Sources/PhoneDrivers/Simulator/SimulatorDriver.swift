@@ -10,6 +10,7 @@ import Foundation
 /// | --- | --- | --- |
 /// | `ring` | `from`, `name?`, `to?` | an inbound call rings (`to` is the number the caller dialled) |
 /// | `hangup` | `call?` | the far end hangs up (a ringing inbound call becomes missed) |
+/// | `pickup` | `call?` | the agent lifts the handset: the ringing call connects |
 /// | `power` | `state=on|off` | power loss drops calls silently; power on reports a reboot |
 public struct SimulatorDriver: PhoneDriver {
     /// The registry entry for `driver: simulator`.
@@ -64,6 +65,9 @@ public struct SimulatorDriver: PhoneDriver {
         case "hangup":
             let found = await phone.farEndHangsUp(request.queryValue("call").map(PhoneCallID.init))
             return found ? .accepted(body: "OK") : .malformed(reason: "no such call")
+        case "pickup":
+            let picked = await phone.userPicksUp(request.queryValue("call").map(PhoneCallID.init))
+            return picked ? .accepted(body: "OK") : .malformed(reason: "no ringing call")
         case "power":
             switch request.queryValue("state") {
             case "on": await phone.setPower(on: true)
