@@ -60,13 +60,13 @@ enum FanvilEvents {
         }
         var call: PhoneCallID?
         if let raw = YealinkEvents.field(request, "call_id") {
-            guard YealinkPercentEncoding.isPlainToken(raw, maximumLength: 64) else {
+            guard PercentEncoding.isPlainToken(raw, maximumLength: 64) else {
                 return .malformed("\(request.subpath): call_id is not a phone call id")
             }
             call = PhoneCallID(raw)
         }
         let line = YealinkEvents.field(request, "line").flatMap {
-            YealinkPercentEncoding.isPlainToken($0) ? $0 : nil
+            PercentEncoding.isPlainToken($0) ? $0 : nil
         } ?? "1"
         let remote = CallParty(
             address: YealinkEvents.field(request, "remote"), displayName: YealinkEvents.field(request, "display_remote"))

@@ -71,7 +71,7 @@ public struct FanvilOptions: Sendable, Equatable {
         throws(DriverOptionError) -> String
     {
         guard let value = try options.string(key) else { return fallback }
-        guard YealinkPercentEncoding.isPlainToken(value) else {
+        guard PercentEncoding.isPlainToken(value) else {
             throw DriverOptionError(keyPath: key, message: "expected a key name of letters, digits and _")
         }
         return value
@@ -83,7 +83,7 @@ public struct FanvilOptions: Sendable, Equatable {
         guard let value = try options.string(key) else { return fallback }
         let parts = value.split(separator: ";", omittingEmptySubsequences: false)
         guard parts.filter({ $0 == "{number}" }).count == 1,
-            parts.allSatisfy({ $0 == "{number}" || YealinkPercentEncoding.isPlainToken(String($0)) })
+            parts.allSatisfy({ $0 == "{number}" || PercentEncoding.isPlainToken(String($0)) })
         else {
             throw DriverOptionError(keyPath: key, message: "expected key names joined by ';' with one {number}")
         }

@@ -8,7 +8,7 @@ enum FanvilProvisioning {
     {
         let base = provisioning.eventBaseURL.hasSuffix("/")
             ? String(provisioning.eventBaseURL.dropLast()) : provisioning.eventBaseURL
-        return base + "/" + event + "?token=" + YealinkPercentEncoding.encode(provisioning.eventToken) + "&"
+        return base + "/" + event + "?token=" + PercentEncoding.encode(provisioning.eventToken) + "&"
             + FanvilEvents.variables(for: meaning, options: options)
     }
 

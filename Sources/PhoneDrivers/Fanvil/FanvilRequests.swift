@@ -57,14 +57,14 @@ enum FanvilRequests {
         var run = ""
         for character in destination.value {
             if character == "#" {
-                if !run.isEmpty { tokens.append(YealinkPercentEncoding.encode(run)) }
+                if !run.isEmpty { tokens.append(PercentEncoding.encode(run)) }
                 run = ""
                 tokens.append("POUND")
             } else {
                 run.append(character)
             }
         }
-        if !run.isEmpty { tokens.append(YealinkPercentEncoding.encode(run)) }
+        if !run.isEmpty { tokens.append(PercentEncoding.encode(run)) }
         return tokens.joined(separator: ";")
     }
 }

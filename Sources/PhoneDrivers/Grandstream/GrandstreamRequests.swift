@@ -62,11 +62,8 @@ enum GrandstreamRequest: Sendable, Equatable {
         }
     }
 
-    private static let unreserved = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    /// Percent-encodes everything but RFC 3986 unreserved characters (`+` → `%2B`, `#` → `%23`).
+    /// Everything but RFC 3986 unreserved characters as `%XX` (`+` → `%2B`, `#` → `%23`, `*` → `%2A`).
     static func encoded(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+        PercentEncoding.encode(value)
     }
 }

@@ -70,11 +70,8 @@ enum SnomRequest: Sendable, Equatable {
         return sequence.flatMap { key in key == "{number}" ? destination.value.map { String($0) } : [key] }
     }
 
-    /// RFC 3986 unreserved characters: everything else is percent-encoded (`#` → `%23`, `+` → `%2B`, `*` → `%2A`).
-    private static let unreserved = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
+    /// Everything but RFC 3986 unreserved characters as `%XX` (`+` → `%2B`, `#` → `%23`, `*` → `%2A`).
     static func encoded(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+        PercentEncoding.encode(value)
     }
 }

@@ -117,7 +117,7 @@ enum YealinkEvents {
             if raw.hasPrefix("$") {
                 return .malformed("\(name): the phone did not substitute $call_id (firmware without call ids?)")
             }
-            guard YealinkPercentEncoding.isPlainToken(raw) else {
+            guard PercentEncoding.isPlainToken(raw) else {
                 return .malformed("\(name): call_id is not a Yealink call id")
             }
             let call = PhoneCallID(raw)

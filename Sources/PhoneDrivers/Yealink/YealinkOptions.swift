@@ -86,7 +86,7 @@ public struct YealinkOptions: Sendable, Equatable {
         if let keys = try options.string("transferKeys") {
             let parts = keys.split(separator: ";", omittingEmptySubsequences: false)
             guard parts.filter({ $0 == "{digits}" }).count == 1,
-                parts.allSatisfy({ $0 == "{digits}" || YealinkPercentEncoding.isPlainToken(String($0)) })
+                parts.allSatisfy({ $0 == "{digits}" || PercentEncoding.isPlainToken(String($0)) })
             else {
                 throw DriverOptionError(
                     keyPath: "transferKeys", message: "expected key names joined by ';' with one {digits}")
@@ -107,7 +107,7 @@ public struct YealinkOptions: Sendable, Equatable {
         throws(DriverOptionError) -> String
     {
         guard let value = try options.string(key) else { return fallback }
-        guard YealinkPercentEncoding.isPlainToken(value) else {
+        guard PercentEncoding.isPlainToken(value) else {
             throw DriverOptionError(keyPath: key, message: "expected a key name of letters, digits and _")
         }
         return value

@@ -9,7 +9,7 @@ enum YealinkProvisioning {
     {
         let base = provisioning.eventBaseURL.hasSuffix("/")
             ? String(provisioning.eventBaseURL.dropLast()) : provisioning.eventBaseURL
-        return base + "/" + event + "?token=" + YealinkPercentEncoding.encode(provisioning.eventToken) + "&"
+        return base + "/" + event + "?token=" + PercentEncoding.encode(provisioning.eventToken) + "&"
             + YealinkEvents.variables(for: scope, event: event, options: options)
     }
 

@@ -37,11 +37,11 @@ enum YealinkRequests {
         case .dial(let destination):
             var query: String
             switch options.dialForm {
-            case .key: query = "key=number=" + YealinkPercentEncoding.encode(dialTarget(destination))
-            case .number: query = "number=" + YealinkPercentEncoding.encode(dialTarget(destination))
+            case .key: query = "key=number=" + PercentEncoding.encode(dialTarget(destination))
+            case .number: query = "number=" + PercentEncoding.encode(dialTarget(destination))
             }
             if let account = options.outgoingURI {
-                query += "&outgoing_uri=" + YealinkPercentEncoding.encode(account)
+                query += "&outgoing_uri=" + PercentEncoding.encode(account)
             }
             return query
         case .answer(let call):
@@ -84,7 +84,7 @@ enum YealinkRequests {
     /// A call id as it may appear inside `key=`; anything but the phone's plain ids is refused, never encoded,
     /// because the phone reads `;` and `&` in a key value as further keys or parameters.
     static func callToken(_ call: PhoneCallID) throws(PhoneCommandError) -> String {
-        guard YealinkPercentEncoding.isPlainToken(call.rawValue) else {
+        guard PercentEncoding.isPlainToken(call.rawValue) else {
             throw .noCall("'\(call.rawValue.prefix(40))' is not a call id a Yealink phone reports")
         }
         return call.rawValue

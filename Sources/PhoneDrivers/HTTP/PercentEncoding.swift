@@ -1,9 +1,9 @@
-/// Percent-encoding for values placed in a phone's query string (Yealink and Fanvil Action URIs).
+/// Percent-encoding for values placed in a phone's URL or form body, shared by every driver.
 ///
 /// Only RFC 3986 unreserved characters stay literal, so `+` becomes `%2B` (a phone would read a literal `+` as
 /// a space), `#` becomes `%23` (a literal `#` would cut the URL) and `&`, `;`, `=` can never add parameters or
 /// chain key presses.
-enum YealinkPercentEncoding {
+enum PercentEncoding {
     /// `value` with every byte outside `A-Z a-z 0-9 - . _ ~` written as `%XX`.
     static func encode(_ value: String) -> String {
         var result = ""
