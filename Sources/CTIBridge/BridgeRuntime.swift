@@ -16,6 +16,8 @@ struct BridgeRuntime: Sendable {
     let bus: Bus
     let fleet: PhoneFleet
     let coordinator: AgentCoordinator
+    /// Every HTTP route as `METHOD /path`, for checking the OpenAPI document against what is served.
+    let routes: [String]
     let services: [any Service]
     let startedAt: Date
 
@@ -88,6 +90,7 @@ struct BridgeRuntime: Sendable {
 
         return BridgeRuntime(
             configuration: configuration, client: client, bus: bus, fleet: fleet, coordinator: coordinator,
+            routes: router.routes.map { "\($0.method) \($0.path)" },
             services: [
                 BusService(client: client, bus: bus, online: online, logger: logger),
                 AgentService(

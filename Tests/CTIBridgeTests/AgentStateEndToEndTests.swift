@@ -5,7 +5,7 @@ import TestSupport
 /// Issue 4's acceptance on a real broker with simulated phones: the agent's day as the desk publishes it.
 @Suite("Agent state end to end", .serialized, .timeLimit(.minutes(3)))
 struct AgentStateEndToEndTests {
-    static func yaml(contactsFile: String) -> String {
+    static func yaml(contactsFile: String, extraAgentKeys: String = "") -> String {
         """
         bridge:
           id: e2e
@@ -22,7 +22,7 @@ struct AgentStateEndToEndTests {
           - { id: available, name: Available, availability: available }
           - { id: meeting, name: In a meeting, availability: unavailable }
         agents:
-          - { id: alice, name: Alice Smith, extension: "201", queues: [sales, support], phones: [alice-desk, alice-mobile] }
+          - { id: alice, name: Alice Smith, extension: "201", queues: [sales, support], phones: [alice-desk, alice-mobile]\(extraAgentKeys.isEmpty ? "" : ", " + extraAgentKeys) }
           - { id: bob, name: Bob Jones, extension: "202", queues: [sales], phones: [bob-desk] }
         phones:
           - { id: alice-desk, driver: simulator, eventToken: desk-token-0123456789abcdef }
@@ -32,14 +32,15 @@ struct AgentStateEndToEndTests {
         """
     }
 
-    static func start() async throws -> (AgentBus, MosquittoBroker) {
+    static func start(extraAgentKeys: String = "") async throws -> (AgentBus, MosquittoBroker) {
         let broker = try await MosquittoBroker.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let contacts = directory.appendingPathComponent("contacts.csv").path
         try "name,number,company\nDave Brown,01632 960123,Acme\n\"Zoë Ünal\",+44 1632 960999,\"Widgets, Ltd\"\n"
             .write(toFile: contacts, atomically: true, encoding: .utf8)
-        let bridge = try await BridgeProcess.start(yaml: yaml(contactsFile: contacts), broker: broker, directory: directory)
+        let bridge = try await BridgeProcess.start(
+            yaml: yaml(contactsFile: contacts, extraAgentKeys: extraAgentKeys), broker: broker, directory: directory)
         let bus = AgentBus(bridge: bridge, broker: broker)
         try await eventually(timeout: .seconds(5), "agents published") { try await bus.acdState("alice") == "loggedOut" }
         try await eventually(timeout: .seconds(5), "phones online") {
