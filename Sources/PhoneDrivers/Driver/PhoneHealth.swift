@@ -36,3 +36,15 @@ public struct PhoneStatusError: Sendable, Equatable, Codable {
         self.message = message
     }
 }
+
+extension PhoneHealth {
+    /// The health a failed probe request shows: no answer is unreachable, any refusal is rejected.
+    public init(probeFailure error: PhoneCommandError) {
+        switch error {
+        case .unreachable(let message):
+            self = .unreachable(code: "unreachable", message: message)
+        case .rejected(let message), .notSupported(let message), .noCall(let message), .invalidState(let message):
+            self = .rejected(code: "rejected", message: message)
+        }
+    }
+}

@@ -126,12 +126,7 @@ public struct GrandstreamDriver: PhoneDriver {
             _ = try await client.send(.lineStatus, purpose: "probe")
             return .reachable
         } catch {
-            switch error {
-            case .unreachable(let message): return .unreachable(code: "unreachable", message: message)
-            case .rejected(let message), .notSupported(let message), .noCall(let message),
-                .invalidState(let message):
-                return .rejected(code: "rejected", message: message)
-            }
+            return PhoneHealth(probeFailure: error)
         }
     }
 

@@ -101,12 +101,7 @@ public struct SnomDriver: PhoneDriver {
             _ = try await client.send(.probe, purpose: "probe")
             return .reachable
         } catch {
-            switch error {
-            case .unreachable(let message): return .unreachable(code: "unreachable", message: message)
-            case .rejected(let message), .notSupported(let message), .noCall(let message),
-                .invalidState(let message):
-                return .rejected(code: "rejected", message: message)
-            }
+            return PhoneHealth(probeFailure: error)
         }
     }
 
