@@ -34,7 +34,11 @@ struct CommandsEndToEndTests {
         let agent = try await bus.agent("alice")
         #expect((agent["presence"] as? [String: Any])?["message"] as? String == "back at 4")
         #expect((agent["acd"] as? [String: Any]).flatMap { $0["queues"] as? [String: Bool] } == ["sales": true, "support": false])
-        #expect(agent["forwardTo"] is NSNull)
+        // The phones confirm DND and forwarding with their own events, which may arrive after the next command.
+        try await eventually(timeout: .seconds(5), "forwarding off and DND off, as the phones report") {
+            let agent = try await bus.agent("alice")
+            return agent["forwardTo"] is NSNull && agent["dnd"] as? Bool == false
+        }
 
         let dial = try await bus.command("alice", #"{"action":"dial","to":"+44 1632 960123","requestId":"d1"}"#)
         #expect(dial["ok"] as? Bool == true)
