@@ -8,10 +8,11 @@ import Foundation
 ///
 /// | subpath | query | effect |
 /// | --- | --- | --- |
-/// | `ring` | `from`, `name?`, `to?` | an inbound call rings (`to` is the number the caller dialled) |
+/// | `ring` | `from`, `name?`, `to?`, `quiet?` | an inbound call rings (`to` is the number the caller dialled; `quiet=1` loses its callback) |
 /// | `hangup` | `call?` | the far end hangs up (a ringing inbound call becomes missed) |
 /// | `pickup` | `call?` | the agent lifts the handset: the ringing call connects |
 /// | `power` | `state=on|off` | power loss drops calls silently; power on reports a reboot |
+/// | `drop` | `call?` | the call ends on the phone without any event (a lost hangup callback) |
 public struct SimulatorDriver: PhoneDriver {
     /// The registry entry for `driver: simulator`.
     public static let descriptor = PhoneDriverDescriptor(
@@ -54,7 +55,8 @@ public struct SimulatorDriver: PhoneDriver {
             guard let from = request.queryValue("from"), !from.isEmpty, from.count <= 128 else {
                 return .malformed(reason: "ring needs from=<number>")
             }
-            switch await phone.ring(from: from, name: request.queryValue("name"), dialled: request.queryValue("to")) {
+            let quiet = request.queryValue("quiet") == "1"
+            switch await phone.ring(from: from, name: request.queryValue("name"), dialled: request.queryValue("to"), quiet: quiet) {
             case .success(let id):
                 return .accepted(body: #"{"callId":"\#(id.rawValue)"}"#)
             case .failure(.doNotDisturb):
@@ -65,6 +67,9 @@ public struct SimulatorDriver: PhoneDriver {
         case "hangup":
             let found = await phone.farEndHangsUp(request.queryValue("call").map(PhoneCallID.init))
             return found ? .accepted(body: "OK") : .malformed(reason: "no such call")
+        case "drop":
+            let dropped = await phone.dropSilently(request.queryValue("call").map(PhoneCallID.init))
+            return dropped ? .accepted(body: "OK") : .malformed(reason: "no such call")
         case "pickup":
             let picked = await phone.userPicksUp(request.queryValue("call").map(PhoneCallID.init))
             return picked ? .accepted(body: "OK") : .malformed(reason: "no ringing call")
@@ -114,6 +119,6 @@ public struct SimulatorDriver: PhoneDriver {
 
     public func listCalls() async throws(PhoneCommandError) -> [PhoneCallSnapshot]? {
         guard await phone.poweredOn else { throw .unreachable("the simulated phone is powered off") }
-        return await phone.liveCalls.map { PhoneCallSnapshot(call: $0.key, state: $0.value) }
+        return await phone.snapshots
     }
 }
