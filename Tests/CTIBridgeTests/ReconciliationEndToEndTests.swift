@@ -160,6 +160,37 @@ struct ReconciliationEndToEndTests {
         #expect((body["changes"] as? [String] ?? ["missing"]).isEmpty, "\(body)")
     }
 
+    @Test("a failed command makes the bridge ask the phone at once")
+    func afterFailedCommand() async throws {
+        let (bus, broker) = try await Self.start(Self.yaml(reconcileSeconds: 600))
+        defer { Task { await bus.bridge.stop(); await broker.stop() } }
+        try await bus.command("alice", #"{"action":"login"}"#)
+        _ = try await Self.connectedCall(bus)
+        try await bus.phone("alice-desk", "drop")
+        let hold = try await bus.command("alice", #"{"action":"hold"}"#)
+        #expect((hold["error"] as? [String: Any])?["code"] as? String == "noCall", "\(hold)")
+        try await eventually(timeout: .seconds(2), "call ended") { try await Self.calls(bus, "alice").isEmpty }
+        #expect(try await bus.acdState("alice") != "busy")
+    }
+
+    @Test("after a broker reconnect the bridge asks its phones and ends what they lost meanwhile")
+    func afterReconnect() async throws {
+        let (bus, broker) = try await Self.start(Self.yaml(reconcileSeconds: 600))
+        defer { Task { await bus.bridge.stop(); await broker.stop() } }
+        try await bus.command("alice", #"{"action":"login"}"#)
+        let callID = try await Self.connectedCall(bus)
+        await broker.stop()
+        try await bus.phone("alice-desk", "drop")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await Self.calls(bus, "alice").count == 1, "nothing asked the phone yet")
+        try await broker.restart()
+        try await eventually(timeout: .seconds(8), "call ended after the reconnect") { try await Self.calls(bus, "alice").isEmpty }
+        try await eventually(timeout: .seconds(5), "call topic empty") {
+            try await MQTTProbe.retainedPayload(on: "cti/calls/\(callID)", broker: broker, timeout: .seconds(1)) == nil
+        }
+        #expect(try await bus.acdState("alice") != "busy")
+    }
+
     @Test("a ringing call with no news for maxRingSeconds ends as missed, and no later round brings it back")
     func ringLimit() async throws {
         let (bus, broker) = try await Self.start(Self.yaml(reconcileSeconds: 1))
