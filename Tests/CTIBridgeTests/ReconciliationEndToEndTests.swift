@@ -247,6 +247,24 @@ struct ReconciliationEndToEndTests {
         #expect(try await Self.metrics(bus).contains(#"ctibridge_reconciled_calls_total{driver="simulator",reason="offline"} 1"#))
     }
 
+    @Test("a phone cut off mid-call: its call ends; back online with the call still up, the call is back")
+    func linkGlitch() async throws {
+        let (bus, broker) = try await Self.start(
+            Self.yaml(reconcileSeconds: 600, bridgeExtra: "\n  phoneHealth: { intervalSeconds: 0.5, retrySeconds: 0.5, retryMaxSeconds: 0.5 }"))
+        defer { Task { await bus.bridge.stop(); await broker.stop() } }
+        try await bus.command("alice", #"{"action":"login"}"#)
+        _ = try await Self.connectedCall(bus)
+        try await bus.phone("alice-desk", "link", "state=down")
+        try await eventually(timeout: .seconds(3), "calls ended while cut off") { try await Self.calls(bus, "alice").isEmpty }
+        #expect(try await bus.acdState("alice") != "busy")
+        try await bus.phone("alice-desk", "link", "state=up")
+        try await eventually(timeout: .seconds(3), "call back") {
+            try await Self.calls(bus, "alice").first?["state"] as? String == "connected"
+        }
+        try await bus.waitForACD("alice", "busy")
+        #expect(try await Self.missedCount(bus, "alice") == 0)
+    }
+
     @Test("SIGKILL mid-call, restart after the call ended: no call topic left retained, the agent is not busy")
     func restartAfterKill() async throws {
         let (bus, broker) = try await Self.start(Self.yaml(reconcileSeconds: 600))

@@ -68,6 +68,8 @@ actor AgentCoordinator {
     func phoneStatusChanged(_ phone: String, online: Bool) {
         let effects = desk.phoneStatusChanged(phone, online: online, now: now())
         if !online { record(.offline, endedIn: effects, phone: phone) }
+        // Calls ended because the phone looked gone may have lived on: its list is believed again.
+        if online { seenCalls[phone] = nil }
         apply(effects)
     }
 

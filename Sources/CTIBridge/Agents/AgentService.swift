@@ -35,7 +35,10 @@ struct AgentService: Service, CustomStringConvertible {
                         for await event in events { await coordinator.handle(event) }
                     }
                     group.addTask {
-                        for await change in statuses { await coordinator.phoneStatusChanged(change.phone, online: change.online) }
+                        for await change in statuses {
+                            await coordinator.phoneStatusChanged(change.phone, online: change.online)
+                            if change.online { reconciler.askSoon(change.phone) }
+                        }
                     }
                     group.addTask { await Self.runTimer(coordinator) }
                     group.addTask { await Self.takeOffers(offers, topic: topics.acdOffers, coordinator: coordinator, logger: logger) }

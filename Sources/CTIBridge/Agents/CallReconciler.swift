@@ -49,8 +49,8 @@ actor CallReconciler {
         await reconcileQuietly(phones.keys.sorted())
     }
 
-    /// A command to `phone` failed: what the bridge believes about its calls may be wrong.
-    nonisolated func commandFailed(on phone: String) {
+    /// A command to `phone` failed, or the phone came back: what the bridge believes about its calls may be wrong.
+    nonisolated func askSoon(_ phone: String) {
         Task { await self.reconcileQuietly([phone]) }
     }
 

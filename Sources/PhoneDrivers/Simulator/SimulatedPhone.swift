@@ -23,6 +23,8 @@ actor SimulatedPhone {
     private var doNotDisturb = false
     private var forwardTo: DialString?
     private(set) var poweredOn = true
+    /// The network between bridge and phone is down: requests fail, calls go on.
+    private(set) var linkDown = false
 
     init(phoneID: String, options: SimulatorOptions, context: PhoneDriverContext) {
         self.phoneID = phoneID
@@ -36,6 +38,7 @@ actor SimulatedPhone {
 
     func perform(_ command: PhoneCommand) throws(PhoneCommandError) -> PhoneCommandOutcome {
         guard poweredOn else { throw .unreachable("the simulated phone \(phoneID) is powered off") }
+        guard !linkDown else { throw .unreachable("the simulated phone \(phoneID) cannot be reached") }
         switch command {
         case .dial(let destination):
             let id = newCallID()
@@ -133,6 +136,14 @@ actor SimulatedPhone {
         remove(id)
         return true
     }
+
+    /// Cuts or restores the network to the phone; its calls go on either way.
+    func setLink(up: Bool) {
+        linkDown = !up
+    }
+
+    /// Whether the bridge can reach the phone now.
+    var reachable: Bool { poweredOn && !linkDown }
 
     /// Power off loses every call silently, as a real phone does; power on announces a reboot.
     func setPower(on: Bool) {

@@ -12,6 +12,7 @@ import Foundation
 /// | `hangup` | `call?` | the far end hangs up (a ringing inbound call becomes missed) |
 /// | `pickup` | `call?` | the agent lifts the handset: the ringing call connects |
 /// | `power` | `state=on|off` | power loss drops calls silently; power on reports a reboot |
+/// | `link` | `state=down|up` | the network to the phone fails (requests and probes fail, calls go on) or returns |
 /// | `drop` | `call?` | the call ends on the phone without any event (a lost hangup callback) |
 public struct SimulatorDriver: PhoneDriver {
     /// The registry entry for `driver: simulator`.
@@ -67,6 +68,13 @@ public struct SimulatorDriver: PhoneDriver {
         case "hangup":
             let found = await phone.farEndHangsUp(request.queryValue("call").map(PhoneCallID.init))
             return found ? .accepted(body: "OK") : .malformed(reason: "no such call")
+        case "link":
+            switch request.queryValue("state") {
+            case "up": await phone.setLink(up: true)
+            case "down": await phone.setLink(up: false)
+            default: return .malformed(reason: "link needs state=up or state=down")
+            }
+            return .accepted(body: "OK")
         case "drop":
             let dropped = await phone.dropSilently(request.queryValue("call").map(PhoneCallID.init))
             return dropped ? .accepted(body: "OK") : .malformed(reason: "no such call")
@@ -86,8 +94,8 @@ public struct SimulatorDriver: PhoneDriver {
     }
 
     public func probe() async -> PhoneHealth {
-        await phone.poweredOn
-            ? .reachable : .unreachable(code: "unreachable", message: "the simulated phone is powered off")
+        await phone.reachable
+            ? .reachable : .unreachable(code: "unreachable", message: "the simulated phone is powered off or cut off")
     }
 
     /// Rings the scheduled inbound calls until cancelled.
@@ -118,7 +126,7 @@ public struct SimulatorDriver: PhoneDriver {
     }
 
     public func listCalls() async throws(PhoneCommandError) -> [PhoneCallSnapshot]? {
-        guard await phone.poweredOn else { throw .unreachable("the simulated phone is powered off") }
+        guard await phone.reachable else { throw .unreachable("the simulated phone is powered off or cut off") }
         return await phone.snapshots
     }
 }

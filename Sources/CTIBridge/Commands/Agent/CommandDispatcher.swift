@@ -136,7 +136,7 @@ actor CommandDispatcher {
             return try await session.perform(command)
         } catch {
             // A refused hangup or answer often means the bridge's picture of the phone's calls is stale.
-            reconciler.commandFailed(on: session.id)
+            reconciler.askSoon(session.id)
             throw CommandFailure(Self.code(for: error), error.message)
         }
     }
