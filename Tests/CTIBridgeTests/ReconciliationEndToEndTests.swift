@@ -104,7 +104,8 @@ struct ReconciliationEndToEndTests {
         defer { Task { await bus.bridge.stop(); await broker.stop() } }
         try await bus.command("alice", #"{"action":"login"}"#)
         try await bus.waitForACD("alice", "ready")
-        // Rounds run only while the bridge believes a call is live; a resync is the operator's round.
+        // After the round at start; later rounds run only while the bridge believes a call is live.
+        try await eventually(timeout: .seconds(5), "start round done") { bus.bridge.log.contains("asked the phones for their calls") }
         try await bus.phone("alice-desk", "ring", "from=%2B441632960555&quiet=1")
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await Self.calls(bus, "alice").isEmpty, "the bridge was not told")

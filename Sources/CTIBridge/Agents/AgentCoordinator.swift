@@ -20,6 +20,7 @@ actor AgentCoordinator {
     private var endedBeforeStaleTopicsCleared: Set<String>? = []
     /// The last setting sent to each phone: settings reach a phone in the order the agent made them.
     private var settingTails: [String: Task<Void, Never>] = [:]
+    private var phoneOnline: [String: Bool] = [:]
     private(set) var nextDeadline: Date?
 
     init(
@@ -65,12 +66,17 @@ actor AgentCoordinator {
         apply(effects)
     }
 
-    func phoneStatusChanged(_ phone: String, online: Bool) {
+    /// Returns whether the phone came back after being offline (reports repeat while nothing changes).
+    @discardableResult
+    func phoneStatusChanged(_ phone: String, online: Bool) -> Bool {
+        let cameBack = online && phoneOnline[phone] == false
+        phoneOnline[phone] = online
         let effects = desk.phoneStatusChanged(phone, online: online, now: now())
         if !online { record(.offline, endedIn: effects, phone: phone) }
         // Calls ended because the phone looked gone may have lived on: its list is believed again.
-        if online { seenCalls[phone] = nil }
+        if cameBack { seenCalls[phone] = nil }
         apply(effects)
+        return cameBack
     }
 
     func perform(_ command: AgentCommand, agent: String) -> Result<Void, AgentCommandError> {

@@ -36,8 +36,9 @@ struct AgentService: Service, CustomStringConvertible {
                     }
                     group.addTask {
                         for await change in statuses {
-                            await coordinator.phoneStatusChanged(change.phone, online: change.online)
-                            if change.online { reconciler.askSoon(change.phone) }
+                            if await coordinator.phoneStatusChanged(change.phone, online: change.online) {
+                                reconciler.askSoon(change.phone)
+                            }
                         }
                     }
                     group.addTask { await Self.runTimer(coordinator) }

@@ -46,7 +46,10 @@ actor CallReconciler {
 
     /// Reconciles every phone, as at start and after a broker reconnect.
     func reconcileAll() async {
-        await reconcileQuietly(phones.keys.sorted())
+        let outcome = await reconcileQuietly(phones.keys.sorted())
+        logger.info(
+            "asked the phones for their calls",
+            metadata: ["ended": "\(outcome.ended.count)", "created": "\(outcome.created.count)"])
     }
 
     /// A command to `phone` failed, or the phone came back: what the bridge believes about its calls may be wrong.
