@@ -61,13 +61,17 @@ struct BridgeRuntime: Sendable {
         let coordinator = AgentCoordinator(
             configuration: configuration, contacts: contacts, store: store, bus: bus, phones: fleet.sessions,
             logger: logger)
+        let reconciler = CallReconciler(
+            coordinator: coordinator, phones: fleet.sessions,
+            interval: .milliseconds(Int64(configuration.bridge.reconcileSeconds * 1000)), logger: logger)
         let dispatcher = CommandDispatcher(
-            configuration: configuration, coordinator: coordinator, phones: fleet.sessions, logger: logger)
+            configuration: configuration, coordinator: coordinator, reconciler: reconciler, phones: fleet.sessions,
+            logger: logger)
         let ingress = PhoneEventIngress(phones: fleet.ingressPhones, logger: logger)
         let sessions = fleet.sessions
         let owners = Dictionary(uniqueKeysWithValues: configuration.phones.map { ($0.id, configuration.agent(owningPhone: $0.id)?.id) })
         let api = APIRoutes(
-            coordinator: coordinator, dispatcher: dispatcher, fleet: fleet,
+            coordinator: coordinator, dispatcher: dispatcher, reconciler: reconciler, fleet: fleet,
             phonePayloads: {
                 var payloads: [PhonePayload] = []
                 for id in sessions.keys.sorted() {
@@ -94,7 +98,7 @@ struct BridgeRuntime: Sendable {
             services: [
                 BusService(client: client, bus: bus, online: online, logger: logger),
                 AgentService(
-                    coordinator: coordinator, events: eventStream, statuses: statusStream, client: client, topics: topics,
+                    coordinator: coordinator, reconciler: reconciler, events: eventStream, statuses: statusStream, client: client, topics: topics,
                     logger: logger),
                 CommandService(dispatcher: dispatcher, client: client, bus: bus, logger: logger),
                 PhoneFleetService(fleet: fleet),

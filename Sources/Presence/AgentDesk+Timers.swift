@@ -41,12 +41,16 @@ extension AgentDesk {
 
     /// Corrects the desk after asking a phone for its calls (`resync`): legs the phone no longer has end as
     /// failed. Calls it has that the desk does not know arrive as ordinary events from the driver.
-    public mutating func reconcile(phone: String, liveCalls: Set<PhoneCallID>, now: Date) -> [DeskEffect] {
+    ///
+    /// `listedAt` is when the phone was asked: a leg with news after it started after the list was taken, so
+    /// its absence from the list says nothing.
+    public mutating func reconcile(phone: String, liveCalls: Set<PhoneCallID>, listedAt: Date? = nil, now: Date) -> [DeskEffect] {
         guard let agent = phoneOwner[phone] else { return [] }
         let baseline = baseline(for: [agent])
         var effects: [DeskEffect] = []
         for live in book.all {
             for leg in live.legs where leg.phone == phone && !liveCalls.contains(leg.vendorCall) {
+                if let listedAt, leg.lastNewsAt > listedAt { continue }
                 effects += endLeg(phone: phone, vendorCall: leg.vendorCall, cause: .failed, ending: .phoneLost, at: now, now: now)
             }
         }

@@ -92,6 +92,10 @@ struct AgentStateEndToEndTests {
         }
         // wrapSeconds 3: the timer returns her to ready.
         try await bus.waitForACD("alice", "ready", timeout: .seconds(5))
+        // The notification travels through the broker; the REST answer above may overtake it.
+        try await eventually(timeout: .seconds(2), "acd.wrapEnded") {
+            AgentBus.notifications(events).contains { $0.type == "acd.wrapEnded" }
+        }
         let types = AgentBus.notifications(events).map(\.type)
         for expected in ["call.incoming", "call.connected", "call.ended", "acd.wrapStarted", "acd.wrapEnded"] {
             #expect(types.contains(expected), "\(expected) in \(types)")

@@ -72,6 +72,20 @@ struct ConfigurationLoaderTests {
         #expect(configuration.agent(owningPhone: "alice-desk")?.id == "alice")
     }
 
+    @Test("bridge.reconcileSeconds: 5 unless set, from 0.5 to 3600")
+    func reconcileSeconds() throws {
+        #expect(try load(Self.valid).bridge.reconcileSeconds == 5)
+        let set = Self.valid.replacingOccurrences(of: "defaultCountry: GB", with: "defaultCountry: GB\n  reconcileSeconds: 2.5")
+        #expect(try load(set).bridge.reconcileSeconds == 2.5)
+        let tooFast = Self.valid.replacingOccurrences(of: "defaultCountry: GB", with: "defaultCountry: GB\n  reconcileSeconds: 0.1")
+        #expect(throws: ConfigurationError.self) { try load(tooFast) }
+        do {
+            _ = try load(tooFast)
+        } catch {
+            #expect("\(error)".contains("bridge.reconcileSeconds"), "\(error)")
+        }
+    }
+
     @Test("the repository's drivers.yaml is valid")
     func repositoryDefaultIsValid() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

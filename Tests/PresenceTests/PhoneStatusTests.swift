@@ -58,4 +58,17 @@ struct PhoneStatusTests {
         #expect(effects.endedCalls.map(\.remote.number) == ["+441632960123"])
         #expect(h.desk.liveCalls.map(\.remote.number) == ["+441632960999"])
     }
+
+    @Test("resync: a call with news after the phone was asked is not in its list yet, so it stays")
+    func reconcileSkipsNewerLegs() {
+        var h = DeskHarness()
+        let listedAt = h.now
+        h.advance(1)
+        h.ring("alice-desk", "1", from: "+441632960123")
+        let effects = h.desk.reconcile(phone: "alice-desk", liveCalls: [], listedAt: listedAt, now: h.now)
+        #expect(effects.endedCalls.isEmpty)
+        #expect(h.desk.liveCalls.count == 1)
+        let later = h.desk.reconcile(phone: "alice-desk", liveCalls: [], listedAt: h.now, now: h.now)
+        #expect(later.endedCalls.map(\.remote.number) == ["+441632960123"])
+    }
 }

@@ -13,6 +13,14 @@ actor AgentCoordinator {
     private let phones: [String: PhoneSession]
     private let logger: Logger
     private let now: @Sendable () -> Date
+    private let recorder: CorrectionRecorder
+    /// Vendor call ids each phone has reported, so a call the bridge saw end is never re-created from a list.
+    private var seenCalls: [String: Set<PhoneCallID>] = [:]
+    /// Calls ended since start, until the stale call topics are cleared: theirs are already empty.
+    private var endedBeforeStaleTopicsCleared: Set<String>? = []
+    /// The last setting sent to each phone: settings reach a phone in the order the agent made them.
+    private var settingTails: [String: Task<Void, Never>] = [:]
+    private var phoneOnline: [String: Bool] = [:]
     private(set) var nextDeadline: Date?
 
     init(
@@ -27,6 +35,7 @@ actor AgentCoordinator {
         self.phones = phones
         self.logger = logger
         self.now = now
+        self.recorder = CorrectionRecorder(logger: logger)
     }
 
     /// Restores the stored state and publishes it: the first thing consumers see after a restart is the
@@ -51,11 +60,23 @@ actor AgentCoordinator {
     // MARK: Inputs
 
     func handle(_ event: PhoneEvent) {
-        apply(desk.handle(event, now: now()))
+        if let call = event.callID { remember(call, on: event.phoneID) }
+        let effects = desk.handle(event, now: now())
+        if case .rebooted = event.kind { record(.rebooted, endedIn: effects, phone: event.phoneID) }
+        apply(effects)
     }
 
-    func phoneStatusChanged(_ phone: String, online: Bool) {
-        apply(desk.phoneStatusChanged(phone, online: online, now: now()))
+    /// Returns whether the phone came back after being offline (reports repeat while nothing changes).
+    @discardableResult
+    func phoneStatusChanged(_ phone: String, online: Bool) -> Bool {
+        let cameBack = online && phoneOnline[phone] == false
+        phoneOnline[phone] = online
+        let effects = desk.phoneStatusChanged(phone, online: online, now: now())
+        if !online { record(.offline, endedIn: effects, phone: phone) }
+        // Calls ended because the phone looked gone may have lived on: its list is believed again.
+        if cameBack { seenCalls[phone] = nil }
+        apply(effects)
+        return cameBack
     }
 
     func perform(_ command: AgentCommand, agent: String) -> Result<Void, AgentCommandError> {
@@ -73,17 +94,65 @@ actor AgentCoordinator {
     }
 
     func tick() {
-        apply(desk.tick(now: now()))
+        let effects = desk.tick(now: now())
+        // The only calls time ends are ringing ones past their phone's limit.
+        record(.ringTimeout, endedIn: effects, phone: nil)
+        apply(effects)
     }
 
-    /// Ends the calls the bridge believes live on `phone` that the phone no longer has; returns their ids.
-    func reconcile(phone: String, liveCalls: Set<PhoneCallID>) -> [String] {
-        let effects = desk.reconcile(phone: phone, liveCalls: liveCalls, now: now())
+    /// Corrects the desk with the calls `phone` listed at `listedAt`: calls it no longer has end (as failed),
+    /// calls it has that the bridge never heard of are created as if their events had arrived.
+    func reconcile(phone: String, calls: [PhoneCallSnapshot], listedAt: Date) -> ReconcileOutcome {
+        var outcome = ReconcileOutcome()
+        let effects = desk.reconcile(phone: phone, liveCalls: Set(calls.map(\.call)), listedAt: listedAt, now: now())
+        outcome.ended = record(.gone, endedIn: effects, phone: phone)
         apply(effects)
-        return effects.compactMap { effect in
-            if case .callEnded(let call) = effect { return call.id }
-            return nil
+        for snapshot in calls where desk.callID(phone: phone, vendorCall: snapshot.call) == nil {
+            guard seenCalls[phone]?.contains(snapshot.call) != true else { continue }
+            remember(snapshot.call, on: phone)
+            for kind in snapshot.discoveryEvents {
+                apply(desk.handle(PhoneEvent(phoneID: phone, at: now(), kind: kind), now: now()))
+            }
+            if let id = desk.callID(phone: phone, vendorCall: snapshot.call) {
+                outcome.created.append(id)
+                recorder.record(.discovered, driver: driverName(phone), phone: phone, call: id)
+            }
         }
+        return outcome
+    }
+
+    /// Counts and logs the calls `effects` end; returns their ids.
+    @discardableResult
+    private func record(_ reason: CorrectionReason, endedIn effects: [DeskEffect], phone: String?) -> [String] {
+        var ended: [String] = []
+        for effect in effects {
+            guard case .callEnded(let call) = effect else { continue }
+            ended.append(call.id)
+            let phoneID = phone ?? call.phone
+            recorder.record(reason, driver: driverName(phoneID), phone: phoneID, call: call.id)
+        }
+        return ended
+    }
+
+    /// Clears the retained call topics (found on the broker at start) of calls the desk does not hold.
+    func clearStaleCallTopics(_ callIDs: Set<String>) {
+        let live = Set(desk.liveCalls.map(\.id))
+        let alreadyCleared = endedBeforeStaleTopicsCleared ?? []
+        endedBeforeStaleTopicsCleared = nil
+        for id in callIDs.subtracting(live).subtracting(alreadyCleared).sorted() {
+            bus.clearState(on: bus.topics.call(id))
+            recorder.record(.staleRetained, driver: "none", phone: nil, call: id)
+        }
+    }
+
+    private func driverName(_ phone: String?) -> String {
+        phone.flatMap { phones[$0]?.driverName } ?? "unknown"
+    }
+
+    private func remember(_ call: PhoneCallID, on phone: String) {
+        // Bounded: a phone's ids are forgotten in bulk long after its calls ended.
+        if seenCalls[phone, default: []].count >= 10_000 { seenCalls[phone] = [] }
+        seenCalls[phone, default: []].insert(call)
     }
 
     // MARK: Queries
@@ -92,6 +161,10 @@ actor AgentCoordinator {
     var agentObjects: [AgentSnapshot] { desk.agentObjects }
     var queueObjects: [QueueSnapshot] { desk.queueObjects }
     var liveCalls: [AgentCall] { desk.liveCalls }
+    /// The phones on which the desk believes a call is live.
+    var phonesWithLiveCalls: Set<String> {
+        Set(desk.liveCalls.flatMap { call in desk.liveCall(call.id)?.legs.map(\.phone) ?? [call.phone] })
+    }
     func liveCall(_ id: String) -> LiveCall? { desk.liveCall(id) }
     func callID(phone: String, vendorCall: PhoneCallID) -> String? { desk.callID(phone: phone, vendorCall: vendorCall) }
     func searchContacts(_ query: String) -> [Contact] { desk.searchContacts(query) }
@@ -115,6 +188,7 @@ actor AgentCoordinator {
                 if let live = desk.liveCall(call.id) { changes.callsUpserted.append(live) }
             case .callEnded(let call):
                 changes.callsEnded.append(call.id)
+                endedBeforeStaleTopicsCleared?.insert(call.id)
             case .historyAdded(let entry):
                 changes.history.append(entry)
             case .notify, .queueChanged, .drivePhones:
@@ -173,7 +247,9 @@ actor AgentCoordinator {
                     metadata: ["phone.id": "\(session.id)", "agent.id": "\(agent)"])
                 continue
             }
-            Task {
+            let previous = settingTails[session.id]
+            settingTails[session.id] = Task {
+                await previous?.value
                 do {
                     _ = try await session.perform(command)
                 } catch {

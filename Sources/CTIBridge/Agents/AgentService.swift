@@ -9,6 +9,7 @@ import ServiceLifecycle
 /// ACD offers from the bus, and time (wrap timers, ring limits, offer expiry), until graceful shutdown.
 struct AgentService: Service, CustomStringConvertible {
     let coordinator: AgentCoordinator
+    let reconciler: CallReconciler
     let events: AsyncStream<PhoneEvent>
     let statuses: AsyncStream<PhoneStatusChange>
     let client: MQTTClient
@@ -23,8 +24,10 @@ struct AgentService: Service, CustomStringConvertible {
     func run() async throws {
         try await coordinator.restoreAndPublish()
         let coordinator = self.coordinator
+        let reconciler = self.reconciler
         let offers = client.messages()
         try? await client.subscribe(topics.acdOffers, qos: .atLeastOnce)
+        let connections = client.connectionStates()
         do {
             try await cancelWhenGracefulShutdown {
                 await withTaskGroup(of: Void.self) { group in
@@ -32,10 +35,20 @@ struct AgentService: Service, CustomStringConvertible {
                         for await event in events { await coordinator.handle(event) }
                     }
                     group.addTask {
-                        for await change in statuses { await coordinator.phoneStatusChanged(change.phone, online: change.online) }
+                        for await change in statuses {
+                            if await coordinator.phoneStatusChanged(change.phone, online: change.online) {
+                                reconciler.askSoon(change.phone)
+                            }
+                        }
                     }
                     group.addTask { await Self.runTimer(coordinator) }
                     group.addTask { await Self.takeOffers(offers, topic: topics.acdOffers, coordinator: coordinator, logger: logger) }
+                    group.addTask { await reconciler.runSchedule() }
+                    group.addTask {
+                        await Self.clearStaleCallTopics(client: client, topics: topics, coordinator: coordinator)
+                        await reconciler.reconcileAll()
+                        await Self.reconcileAfterReconnects(connections, reconciler: reconciler)
+                    }
                     await group.next()
                     group.cancelAll()
                 }
@@ -53,6 +66,62 @@ struct AgentService: Service, CustomStringConvertible {
             }
             try? await Task.sleep(for: timerGranularity)
         }
+    }
+
+    /// Each reconnect after the first connection: the bridge may have missed anything while it was away.
+    private static func reconcileAfterReconnects(
+        _ states: AsyncStream<MQTTConnectionState>, reconciler: CallReconciler
+    ) async {
+        var wasDisconnected = false
+        for await state in states {
+            switch state {
+            case .connected:
+                if wasDisconnected { await reconciler.reconcileAll() }
+                wasDisconnected = false
+            case .disconnected:
+                wasDisconnected = true
+            }
+        }
+        // Keep the task group's first finished task meaning "stop": wait for cancellation.
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+    }
+
+    /// Reads the retained call topics on the broker once at start and clears those of calls the store does not
+    /// hold: a bridge that died mid-call cannot have cleared them.
+    static func clearStaleCallTopics(client: MQTTClient, topics: Topics, coordinator: AgentCoordinator) async {
+        let messages = client.messages()
+        let filter = topics.call("+")
+        let prefix = topics.call("")
+        do {
+            guard await client.waitUntilConnected(timeout: .seconds(10)) else { throw CancellationError() }
+            try await client.subscribe(filter, qos: .atLeastOnce)
+        } catch {
+            await coordinator.clearStaleCallTopics([])
+            return
+        }
+        let found = await withTaskGroup(of: Set<String>?.self) { group in
+            group.addTask {
+                var ids: Set<String> = []
+                // Only what the broker held at the subscription: live publications arrive without the retain flag.
+                for await message in messages
+                where message.retain && message.topic.hasPrefix(prefix) && !message.payload.isEmpty {
+                    ids.insert(String(message.topic.dropFirst(prefix.count)))
+                }
+                return ids
+            }
+            // Retained messages arrive right after the subscription; a second is plenty on any LAN.
+            group.addTask {
+                try? await Task.sleep(for: .seconds(1))
+                return nil
+            }
+            var ids: Set<String> = []
+            // The first to finish is the timer (or the stream ending with the client): stop the other.
+            if let first = await group.next() { ids.formUnion(first ?? []) }
+            group.cancelAll()
+            for await result in group { ids.formUnion(result ?? []) }
+            return ids
+        }
+        await coordinator.clearStaleCallTopics(found)
     }
 
     private static func takeOffers(

@@ -32,6 +32,8 @@ struct BridgeSettings: Sendable {
     var defaultCountry: String?
     /// How often phones are probed.
     var phoneHealth: HealthProbePolicy
+    /// How often a phone that can list its calls is asked for them while it has a live call.
+    var reconcileSeconds: Double = 5
 }
 
 /// A named Bearer key for the REST API. The key is a secret.

@@ -79,7 +79,7 @@ private struct Reader {
                 apiKeys: [], statePath: resolve("./var/ctibridge.sqlite"), defaultCountry: nil,
                 phoneHealth: HealthProbePolicy())
         }
-        let map = try node.mapping(allowed: ["id", "http", "apiKeys", "state", "defaultCountry", "phoneHealth"])
+        let map = try node.mapping(allowed: ["id", "http", "apiKeys", "state", "defaultCountry", "phoneHealth", "reconcileSeconds"])
         let id = try map["id"].map { (node) throws(ConfigurationError) in try topicSafeID(node) } ?? "ctibridge"
 
         var host = "127.0.0.1"
@@ -144,7 +144,8 @@ private struct Reader {
         return BridgeSettings(
             id: id, listenHost: host, listenPort: port,
             publicURL: publicURL ?? "http://\(listenURLHost):\(port)", apiKeys: keys, statePath: resolve(state),
-            defaultCountry: country, phoneHealth: health)
+            defaultCountry: country, phoneHealth: health,
+            reconcileSeconds: try map["reconcileSeconds"]?.double(in: 0.5...3600) ?? 5)
     }
 
     // MARK: mqtt

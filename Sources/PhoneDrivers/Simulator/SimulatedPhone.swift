@@ -23,6 +23,8 @@ actor SimulatedPhone {
     private var doNotDisturb = false
     private var forwardTo: DialString?
     private(set) var poweredOn = true
+    /// The network between bridge and phone is down: requests fail, calls go on.
+    private(set) var linkDown = false
 
     init(phoneID: String, options: SimulatorOptions, context: PhoneDriverContext) {
         self.phoneID = phoneID
@@ -36,6 +38,7 @@ actor SimulatedPhone {
 
     func perform(_ command: PhoneCommand) throws(PhoneCommandError) -> PhoneCommandOutcome {
         guard poweredOn else { throw .unreachable("the simulated phone \(phoneID) is powered off") }
+        guard !linkDown else { throw .unreachable("the simulated phone \(phoneID) cannot be reached") }
         switch command {
         case .dial(let destination):
             let id = newCallID()
@@ -82,13 +85,14 @@ actor SimulatedPhone {
 
     // MARK: The outside world
 
-    /// An inbound call arrives. Returns its id, or why the phone did not ring.
-    func ring(from: String, name: String?, dialled: String?) -> Result<PhoneCallID, RingRefusal> {
+    /// An inbound call arrives. Returns its id, or why the phone did not ring. A `quiet` ring loses its
+    /// callback: the phone rings but the bridge is not told.
+    func ring(from: String, name: String?, dialled: String?, quiet: Bool = false) -> Result<PhoneCallID, RingRefusal> {
         guard poweredOn else { return .failure(.poweredOff) }
         guard !doNotDisturb else { return .failure(.doNotDisturb) }
         let id = newCallID()
         let remote = CallParty(address: from, displayName: name)
-        emit(.delivered(call: id, remote: remote, dialled: dialled))
+        if !quiet { emit(.delivered(call: id, remote: remote, dialled: dialled)) }
         if let forwardTo {
             emit(.diverted(call: id, target: forwardTo.value))
             return .success(id)
@@ -125,6 +129,22 @@ actor SimulatedPhone {
         return true
     }
 
+    /// The call ends on the phone but its callback is lost: nothing is emitted, as when a hangup request to the
+    /// bridge times out. Only asking the phone for its calls finds out.
+    func dropSilently(_ id: PhoneCallID?) -> Bool {
+        guard let id = id ?? callOrder.last, calls[id] != nil else { return false }
+        remove(id)
+        return true
+    }
+
+    /// Cuts or restores the network to the phone; its calls go on either way.
+    func setLink(up: Bool) {
+        linkDown = !up
+    }
+
+    /// Whether the bridge can reach the phone now.
+    var reachable: Bool { poweredOn && !linkDown }
+
     /// Power off loses every call silently, as a real phone does; power on announces a reboot.
     func setPower(on: Bool) {
         guard on != poweredOn else { return }
@@ -135,6 +155,13 @@ actor SimulatedPhone {
             for id in callOrder { calls[id]?.timer?.cancel() }
             calls.removeAll()
             callOrder.removeAll()
+        }
+    }
+
+    /// The live calls as the phone lists them, oldest first.
+    var snapshots: [PhoneCallSnapshot] {
+        callOrder.compactMap { id in
+            calls[id].map { PhoneCallSnapshot(call: id, state: $0.state, direction: $0.direction, remote: $0.remote) }
         }
     }
 

@@ -8,10 +8,12 @@ import Foundation
 ///
 /// | subpath | query | effect |
 /// | --- | --- | --- |
-/// | `ring` | `from`, `name?`, `to?` | an inbound call rings (`to` is the number the caller dialled) |
+/// | `ring` | `from`, `name?`, `to?`, `quiet?` | an inbound call rings (`to` is the number the caller dialled; `quiet=1` loses its callback) |
 /// | `hangup` | `call?` | the far end hangs up (a ringing inbound call becomes missed) |
 /// | `pickup` | `call?` | the agent lifts the handset: the ringing call connects |
 /// | `power` | `state=on|off` | power loss drops calls silently; power on reports a reboot |
+/// | `link` | `state=down|up` | the network to the phone fails (requests and probes fail, calls go on) or returns |
+/// | `drop` | `call?` | the call ends on the phone without any event (a lost hangup callback) |
 public struct SimulatorDriver: PhoneDriver {
     /// The registry entry for `driver: simulator`.
     public static let descriptor = PhoneDriverDescriptor(
@@ -54,7 +56,8 @@ public struct SimulatorDriver: PhoneDriver {
             guard let from = request.queryValue("from"), !from.isEmpty, from.count <= 128 else {
                 return .malformed(reason: "ring needs from=<number>")
             }
-            switch await phone.ring(from: from, name: request.queryValue("name"), dialled: request.queryValue("to")) {
+            let quiet = request.queryValue("quiet") == "1"
+            switch await phone.ring(from: from, name: request.queryValue("name"), dialled: request.queryValue("to"), quiet: quiet) {
             case .success(let id):
                 return .accepted(body: #"{"callId":"\#(id.rawValue)"}"#)
             case .failure(.doNotDisturb):
@@ -65,6 +68,16 @@ public struct SimulatorDriver: PhoneDriver {
         case "hangup":
             let found = await phone.farEndHangsUp(request.queryValue("call").map(PhoneCallID.init))
             return found ? .accepted(body: "OK") : .malformed(reason: "no such call")
+        case "link":
+            switch request.queryValue("state") {
+            case "up": await phone.setLink(up: true)
+            case "down": await phone.setLink(up: false)
+            default: return .malformed(reason: "link needs state=up or state=down")
+            }
+            return .accepted(body: "OK")
+        case "drop":
+            let dropped = await phone.dropSilently(request.queryValue("call").map(PhoneCallID.init))
+            return dropped ? .accepted(body: "OK") : .malformed(reason: "no such call")
         case "pickup":
             let picked = await phone.userPicksUp(request.queryValue("call").map(PhoneCallID.init))
             return picked ? .accepted(body: "OK") : .malformed(reason: "no ringing call")
@@ -81,8 +94,8 @@ public struct SimulatorDriver: PhoneDriver {
     }
 
     public func probe() async -> PhoneHealth {
-        await phone.poweredOn
-            ? .reachable : .unreachable(code: "unreachable", message: "the simulated phone is powered off")
+        await phone.reachable
+            ? .reachable : .unreachable(code: "unreachable", message: "the simulated phone is powered off or cut off")
     }
 
     /// Rings the scheduled inbound calls until cancelled.
@@ -113,7 +126,7 @@ public struct SimulatorDriver: PhoneDriver {
     }
 
     public func listCalls() async throws(PhoneCommandError) -> [PhoneCallSnapshot]? {
-        guard await phone.poweredOn else { throw .unreachable("the simulated phone is powered off") }
-        return await phone.liveCalls.map { PhoneCallSnapshot(call: $0.key, state: $0.value) }
+        guard await phone.reachable else { throw .unreachable("the simulated phone is powered off or cut off") }
+        return await phone.snapshots
     }
 }

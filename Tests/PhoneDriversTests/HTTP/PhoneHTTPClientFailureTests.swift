@@ -28,7 +28,8 @@ struct PhoneHTTPClientFailureTests {
             let error = await errorThrown { try await client.execute(request) }
             let elapsed = elapsedSeconds(since: start)
             #expect(error as? HTTPClientError == .timedOut)
-            #expect(elapsed >= 0.3)
+            // libcurl measures the timeout on its own millisecond clock: it may fire a hair before ours says 300 ms.
+            #expect(elapsed >= 0.29)
             #expect(elapsed < 1.5)
         }
     }

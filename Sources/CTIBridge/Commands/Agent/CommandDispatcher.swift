@@ -13,6 +13,7 @@ actor CommandDispatcher {
     static let idempotencyWindow: TimeInterval = 60
 
     private let coordinator: AgentCoordinator
+    private let reconciler: CallReconciler
     private let phones: [String: PhoneSession]
     private let agentPhones: [String: [String]]
     private let logger: Logger
@@ -20,8 +21,12 @@ actor CommandDispatcher {
     private var recent: [String: (result: CommandResult, at: Date)] = [:]
     private var inFlight: [String: Task<CommandResult, Never>] = [:]
 
-    init(configuration: BridgeConfiguration, coordinator: AgentCoordinator, phones: [String: PhoneSession], logger: Logger) {
+    init(
+        configuration: BridgeConfiguration, coordinator: AgentCoordinator, reconciler: CallReconciler,
+        phones: [String: PhoneSession], logger: Logger
+    ) {
         self.coordinator = coordinator
+        self.reconciler = reconciler
         self.phones = phones
         self.agentPhones = Dictionary(uniqueKeysWithValues: configuration.agents.map { ($0.id, $0.phones) })
         self.logger = logger
@@ -130,6 +135,8 @@ actor CommandDispatcher {
         do {
             return try await session.perform(command)
         } catch {
+            // A refused hangup or answer often means the bridge's picture of the phone's calls is stale.
+            reconciler.askSoon(session.id)
             throw CommandFailure(Self.code(for: error), error.message)
         }
     }
@@ -215,16 +222,16 @@ actor CommandDispatcher {
         return nil
     }
 
-    /// Asks each of her phones that can list calls for them and ends the calls they no longer have.
+    /// Asks each of her phones that can list calls for them and corrects the bridge's calls; answers what changed
+    /// (`ended <callId>`, `created <callId>`).
     func resync(agent: String) async throws(CommandFailure) -> [String] {
-        var ended: [String] = []
+        var total = ReconcileOutcome()
         var asked = 0
         for phoneID in agentPhones[agent] ?? [] {
-            guard let session = phones[phoneID] else { continue }
             do {
-                guard let calls = try await session.listCalls() else { continue }
+                guard let outcome = try await reconciler.reconcile(phone: phoneID) else { continue }
                 asked += 1
-                ended += await coordinator.reconcile(phone: phoneID, liveCalls: Set(calls.map(\.call)))
+                total = total + outcome
             } catch {
                 throw CommandFailure(Self.code(for: error), "phone \(phoneID): \(error.message)")
             }
@@ -232,6 +239,6 @@ actor CommandDispatcher {
         if asked == 0 {
             throw CommandFailure(.notSupported, "none of \(agent)'s phones can list its calls")
         }
-        return ended
+        return total.changes
     }
 }

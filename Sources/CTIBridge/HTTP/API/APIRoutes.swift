@@ -9,6 +9,7 @@ import Presence
 struct APIRoutes: Sendable {
     let coordinator: AgentCoordinator
     let dispatcher: CommandDispatcher
+    let reconciler: CallReconciler
     let fleet: PhoneFleet
     let phonePayloads: @Sendable () async -> [PhonePayload]
     let clickToDialTokens: [String: String]
@@ -66,15 +67,14 @@ struct APIRoutes: Sendable {
         }
         api.post("/phones/:id/resync") { _, context in
             let id = context.parameters.get("id") ?? ""
-            guard let session = fleet.sessions[id] else {
+            guard fleet.sessions[id] != nil else {
                 return APIError.response(CommandFailure(.unknownAgent, "no phone \"\(id.prefix(64))\""))
             }
             do throws(PhoneCommandError) {
-                guard let calls = try await session.listCalls() else {
+                guard let outcome = try await reconciler.reconcile(phone: id) else {
                     return APIError.response(CommandFailure(.notSupported, "phone \(id) cannot list its calls"))
                 }
-                let ended = await coordinator.reconcile(phone: id, liveCalls: Set(calls.map(\.call)))
-                return JSONResponse.make(CommandResult.success(requestID: nil, changes: ended))
+                return JSONResponse.make(CommandResult.success(requestID: nil, changes: outcome.changes))
             } catch {
                 return APIError.response(CommandFailure(CommandDispatcher.code(for: error), error.message))
             }
