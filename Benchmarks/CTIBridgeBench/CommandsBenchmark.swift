@@ -83,7 +83,7 @@ private struct Commander: Sendable {
                     while ContinuousClock.now < end {
                         let sequence = counter.value.add(1, ordering: .relaxed).oldValue
                         let digits = String((numberBase + sequence) % 100_000_000).leftPadded(to: 8)
-                        let body = #"{"action":"dial","to":"+4420\#(digits)","requestId":"b\#(sequence)"}"#
+                        let body = #"{"action":"dial","to":"+4420\#(digits)","requestId":"b\#(numberBase + sequence)"}"#
                         let topic = "cti/agents/\(FleetConfiguration.agentID(agent))/command"
                         let sent = ContinuousClock.now
                         let arrived = await emulator.arrival(of: digits) {
