@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "ctibridge", targets: ["CTIBridge"]),
         .library(name: "PhoneDrivers", targets: ["PhoneDrivers"]),
         .library(name: "Presence", targets: ["Presence"]),
+        .executable(name: "ctibridge-bench", targets: ["CTIBridgeBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // System libraries: each folder holds only module.modulemap and shim.h (static inline helpers).
@@ -67,6 +69,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strict
+        ),
+
+        // Benchmarks, run on demand by scripts/bench: the real binary against a real broker (docs/performance.md).
+        .executableTarget(
+            name: "CTIBridgeBench",
+            dependencies: [
+                "MQTTClient", "PhoneDrivers",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CTIBridgeBench",
             swiftSettings: strict
         ),
 

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Logging
+import PhoneDrivers
+
+/// Benchmark (1): phones' action-URL callbacks through the bridge to a subscriber, against the bare bus.
+struct EventsBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events", abstract: "Event path: phone callbacks → bridge → MQTT → subscriber, and the bare-bus reference.")
+
+    @Option(help: "Simulated phones calling in concurrently.") var phones = 500
+    @Option(help: "Seconds per load level.") var seconds = 10
+    @Option(parsing: .upToNextOption, help: "Target event rates (events/s); the maximum always runs last.")
+    var rates: [Int] = [1000, 5000]
+    @Option(help: "Seconds of unmeasured warm-up load.") var warmup = 2
+    @Option(help: "The ctibridge binary.") var binary = BenchBridge.defaultBinary
+
+    func run() async throws {
+        let broker = try await BenchBroker.start()
+        let bridge = try BenchBridge.start(binary: binary, phones: phones, broker: broker, healthIntervalSeconds: 60)
+        do {
+            try await measure(bridge: bridge, broker: broker)
+        } catch {
+            await bridge.stop()
+            throw error
+        }
+        await bridge.stop()
+    }
+
+    private func measure(bridge: BenchBridge, broker: BenchBroker) async throws {
+        try await bridge.waitUntilListening()
+        let observer = try await BusObserver(broker: broker.url, filter: "cti/#", name: "events")
+        var logger = Logger(label: "bench-http")
+        logger.logLevel = .warning
+        let http = PhoneHTTPClient(logger: logger)
+        let load = EventLoad(baseURL: bridge.baseURL, phones: phones, http: http, observer: observer)
+        print("event path: \(phones) phones, \(seconds) s per level, bridge pid \(bridge.child.pid)")
+
+        // Warm-up: connections, SQLite pages and the bridge's first probes, not measured.
+        if warmup > 0 { _ = await load.run(rate: 500, duration: .seconds(warmup), numberBase: 90_000_000) }
+        var results: [EventLoad.Result] = []
+        var base = 0
+        for rate in rates + [nil as Int?] {
+            try await Task.sleep(for: .milliseconds(200))
+            let result = await load.run(rate: rate, duration: .seconds(seconds), numberBase: base)
+            base += 10_000_000
+            results.append(result)
+            print(
+                "  \(result.label): \(Int(result.rate)) events/s sustained (\(result.completed) events, \(result.lost) lost, "
+                    + "\(result.failedRequests) failed requests), \(result.latency.summary); "
+                    + "\(Int(result.messagesPerSecond)) MQTT messages/s, \(format(Double(result.messages) / Double(max(1, result.completed)))) per event")
+        }
+        guard let maximum = results.last, maximum.messages > 0 else { throw BenchError("no messages seen") }
+
+        let reference = try await BusObserver(broker: broker.url, filter: "bench/#", name: "reference")
+        let averageSize = maximum.bytes / maximum.messages
+        let count = min(maximum.messages, 300_000)
+        let bare = try await ReferencePublisher(broker: broker).run(
+            count: count, payloadSize: averageSize - "bench/reference".utf8.count, observer: reference)
+        let ratio = maximum.messagesPerSecond / bare.messagesPerSecond
+        print(
+            "  reference (mosquitto_pub -l, \(count) messages of \(averageSize) bytes, QoS 1): "
+                + "\(Int(bare.messagesPerSecond)) messages/s = \(Int(bare.messagesPerSecond / (Double(maximum.messages) / Double(maximum.completed)))) events/s equivalent")
+        print("  ratio bridge/reference (MQTT messages/s at maximum): \(format(ratio * 100)) %")
+        await reference.stop()
+        await observer.stop()
+        http.shutdown()
+    }
+}

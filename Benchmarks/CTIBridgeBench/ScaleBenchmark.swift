@@ -1,0 +1,119 @@
+import ArgumentParser
+import Logging
+import PhoneDrivers
+
+/// Benchmark (3): one bridge with thousands of phones and agents: start-up, memory, idle CPU, memory per call.
+struct ScaleBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale", abstract: "Scale: start-up, RSS, idle CPU and memory per call with a generated fleet.")
+
+    @Option(help: "Phones, each with its own agent.") var phones = 10_000
+    @Option(help: "Seconds of idle CPU measurement (health probes keep running).") var idleSeconds = 60
+    @Option(help: "Health probe interval of the generated configuration, seconds.") var healthInterval = 60
+    @Option(help: "Calls rung (one per phone) to measure memory per active call.") var calls = 1000
+    @Option(help: "The ctibridge binary.") var binary = BenchBridge.defaultBinary
+
+    func run() async throws {
+        let broker = try await BenchBroker.start()
+        // Subscribed before the bridge starts, so start-up is timed to the last retained topic's arrival.
+        let observer = try await BusObserver(broker: broker.url, filter: "cti/#", name: "scale", trackTopics: true)
+        print("scale: \(phones) phones, \(phones) agents (generating the configuration)")
+        let bridge = try BenchBridge.start(binary: binary, phones: phones, broker: broker, healthIntervalSeconds: healthInterval)
+        do {
+            try await measure(bridge: bridge, observer: observer)
+        } catch {
+            await bridge.stop()
+            await broker.stop()
+            throw error
+        }
+        await observer.stop()
+        await bridge.stop()
+        await broker.stop()
+    }
+
+    private func measure(bridge: BenchBridge, observer: BusObserver) async throws {
+        let pid = bridge.child.pid
+        try await bridge.waitUntilListening()
+        let listening = ContinuousClock.now - bridge.startedAt
+        print("  HTTP listening after \(seconds(listening)) s")
+
+        var agentsDone: Duration?
+        var phonesDone: Duration?
+        let deadline = ContinuousClock.now + .seconds(120)
+        while agentsDone == nil || phonesDone == nil {
+            guard ContinuousClock.now < deadline else { break }
+            if let code = bridge.child.exitCode { throw BenchError("ctibridge exited (\(code)): \(bridge.log)") }
+            try await Task.sleep(for: .milliseconds(10))
+            if agentsDone == nil,
+                observer.topicCount(where: { $0.hasPrefix("cti/agents/") && !$0.hasSuffix("/events") }) >= phones
+            {
+                agentsDone = (observer.lastReceipt ?? .now) - bridge.startedAt
+            }
+            if phonesDone == nil, observer.topicCount(where: { $0.hasPrefix("cti/phones/") }) >= phones {
+                phonesDone = (observer.lastReceipt ?? .now) - bridge.startedAt
+            }
+        }
+        print("  all \(phones) agent topics published after \(agentsDone.map(seconds) ?? "(not within 120 s)") s")
+        print("  all \(phones) phone topics published after \(phonesDone.map(seconds) ?? "(not within 120 s)") s")
+        let messagesAtStart = observer.messageCount
+        print("  retained topics seen: \(observer.topicCount { _ in true }), messages: \(messagesAtStart)")
+
+        try await Task.sleep(for: .seconds(2))
+        guard let afterStart = ProcessSample(pid: pid) else { throw BenchError("no /proc entry for \(pid)") }
+        print("  RSS after start-up: \(format(afterStart.residentMegabytes)) MB, open file descriptors: \(afterStart.openDescriptors)")
+
+        let idleStart = ContinuousClock.now
+        try await Task.sleep(for: .seconds(idleSeconds))
+        guard let afterIdle = ProcessSample(pid: pid) else { throw BenchError("ctibridge gone during idle") }
+        let idleWall = Double((ContinuousClock.now - idleStart).components.seconds)
+        let idleCPU = (afterIdle.cpuSeconds - afterStart.cpuSeconds) / idleWall
+        print(
+            "  idle CPU over \(idleSeconds) s: \(format(idleCPU * 100)) % of one core "
+                + "(\(format(afterIdle.cpuSeconds - afterStart.cpuSeconds)) CPU s, \(observer.messageCount - messagesAtStart) messages); "
+                + "RSS \(format(afterIdle.residentMegabytes)) MB, fds \(afterIdle.openDescriptors)")
+
+        var logger = Logger(label: "bench-http")
+        logger.logLevel = .warning
+        let http = PhoneHTTPClient(logger: logger)
+        let ringStart = ContinuousClock.now
+        let rung = try await ringEverywhere(count: min(calls, phones), bridge: bridge, observer: observer, http: http)
+        print("  rang \(rung) of \(min(calls, phones)) calls in \(seconds(ContinuousClock.now - ringStart)) s")
+        try await Task.sleep(for: .seconds(2))
+        guard let withCalls = ProcessSample(pid: pid) else { throw BenchError("ctibridge gone after ringing") }
+        let perCall = Double(withCalls.residentBytes - afterIdle.residentBytes) / Double(max(1, rung))
+        print(
+            "  \(rung) calls ringing: RSS \(format(withCalls.residentMegabytes)) MB, "
+                + "\(format(perCall / 1024)) KB per active call, fds \(withCalls.openDescriptors)")
+        http.shutdown()
+    }
+
+    /// Rings one call on each of the first `count` phones, a few hundred at a time; returns how many appeared.
+    private func ringEverywhere(count: Int, bridge: BenchBridge, observer: BusObserver, http: PhoneHTTPClient) async throws -> Int {
+        await withTaskGroup(of: Bool.self) { group in
+            var seen = 0
+            var next = 0
+            func add() {
+                let index = next
+                next += 1
+                let digits = String(50_000_000 + index).leftPadded(to: 8)
+                let url = "\(bridge.baseURL)/phones/\(FleetConfiguration.phoneID(index))/events/ring?"
+                    + "token=\(FleetConfiguration.token(index))&from=%2B4420\(digits)"
+                group.addTask {
+                    await observer.ring("+4420" + digits, timeout: .seconds(60)) {
+                        Task { _ = try? await http.execute(.get(url, totalTimeout: .seconds(30))) }
+                    } != nil
+                }
+            }
+            while next < min(count, 200) { add() }
+            for await ok in group {
+                if ok { seen += 1 }
+                if next < count { add() }
+            }
+            return seen
+        }
+    }
+
+    private func seconds(_ duration: Duration) -> String {
+        format(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+}
