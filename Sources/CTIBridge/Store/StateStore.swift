@@ -17,6 +17,12 @@ final class StateStore: Sendable {
         var configuration = Configuration()
         configuration.label = "ctibridge.state"
         configuration.busyMode = .timeout(5)
+        // WAL with synchronous=NORMAL: a commit is one append to the log instead of several fsyncs. A killed
+        // process (SIGKILL included) loses nothing it committed; only a power loss can lose the last moments.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         database = try DatabaseQueue(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
     }
