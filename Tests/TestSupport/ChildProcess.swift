@@ -86,6 +86,7 @@ public final class ChildProcess: Sendable {
             throw SpawnError(description: "posix_spawn \(path): \(String(cString: strerror(rc)))")
         }
         pid = childPID
+        LiveChildren.add(childPID)
     }
 
     deinit {
@@ -94,6 +95,7 @@ public final class ChildProcess: Sendable {
             var status: Int32 = 0
             _ = waitpid(pid, &status, 0)
         }
+        LiveChildren.remove(pid)
     }
 
     /// Finds an executable by name in PATH, then in /usr/local/sbin, /usr/sbin and /sbin.
@@ -129,6 +131,8 @@ public final class ChildProcess: Sendable {
             // The W* macros are not imported into Swift; this is their Linux definition.
             let signalNumber = status & 0x7f
             termination = signalNumber == 0 ? .exited((status >> 8) & 0xff) : .signalled(signalNumber)
+            // Reaped: the pid may be reused from now on, so it must never be signalled again.
+            LiveChildren.remove(pid)
             return termination
         }
     }
@@ -158,4 +162,26 @@ public final class ChildProcess: Sendable {
 /// `kill(2)`, under a name that the `kill()` method cannot shadow.
 private func sendSignal(_ signal: Int32, to pid: pid_t) -> Int32 {
     kill(pid, signal)
+}
+
+/// Every child a test started and has not reaped, killed when the test process exits.
+///
+/// Test clean-up that runs in a detached task may not get to run before the runner exits, and a broker or
+/// bridge left behind would outlive the test run (and keep a CI job's session busy).
+enum LiveChildren {
+    private static let pids: Mutex<Set<pid_t>> = {
+        atexit { LiveChildren.killAll() }
+        return Mutex([])
+    }()
+
+    static func add(_ pid: pid_t) { pids.withLock { _ = $0.insert(pid) } }
+    static func remove(_ pid: pid_t) { pids.withLock { _ = $0.remove(pid) } }
+
+    static func killAll() {
+        for pid in pids.withLock({ $0 }) {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
 }
