@@ -62,16 +62,7 @@ public struct FanvilDriver: PhoneDriver {
         self.capabilities = capabilities
         phoneID = configuration.id
         baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
-        if let user = configuration.username, !user.isEmpty {
-            let password = configuration.password ?? ""
-            switch options.authentication {
-            case .basic: authentication = .basic(user: user, password: password)
-            case .digest: authentication = .digest(user: user, password: password)
-            case .any: authentication = .any(user: user, password: password)
-            }
-        } else {
-            authentication = .none
-        }
+        authentication = options.authentication.credentials(user: configuration.username, password: configuration.password)
         tls = TLSOptions(caFile: configuration.caFile, insecure: configuration.insecureTLS)
         connectTimeout = configuration.connectTimeout
         requestTimeout = configuration.requestTimeout

@@ -8,6 +8,17 @@ public struct YealinkOptions: Sendable, Equatable {
         case digest
         /// Whatever the phone offers (one extra round trip on the first request).
         case any
+
+        /// The credentials for a phone entry in this scheme; none when the entry names no user.
+        func credentials(user: String?, password: String?) -> HTTPAuthentication {
+            guard let user, !user.isEmpty else { return .none }
+            let password = password ?? ""
+            switch self {
+            case .basic: return .basic(user: user, password: password)
+            case .digest: return .digest(user: user, password: password)
+            case .any: return .any(user: user, password: password)
+            }
+        }
     }
 
     /// How a dial request is written.
