@@ -47,6 +47,10 @@ public struct PhoneEvent: Sendable, Equatable {
         case forwarding(target: String?)
         /// The phone restarted: every call it had is gone.
         case rebooted
+        /// The phone says it has no call at all (Yealink's `busy_to_idle`, a Snom on-hook with no ongoing call).
+        /// A call-ending callback may still be on its way, so consumers give it a moment before ending the calls
+        /// the phone no longer has.
+        case idle
     }
 
     /// The call the event is about, if it is a call event.
@@ -56,7 +60,7 @@ public struct PhoneEvent: Sendable, Equatable {
             .established(let call, _), .held(let call), .retrieved(let call), .connectionCleared(let call, _),
             .transferred(let call, _), .diverted(let call, _):
             call
-        case .doNotDisturb, .forwarding, .rebooted:
+        case .doNotDisturb, .forwarding, .rebooted, .idle:
             nil
         }
     }

@@ -49,6 +49,9 @@ extension AgentDesk {
             }
         case .rebooted:
             effects += endAllLegs(phone: phone, at: at, now: now)
+        case .idle:
+            // Not ended here: the call's own clearing callback may arrive just after (see `reconcile`).
+            break
         }
         syncBusy(agent, now: now)
         return effects + changes(since: baseline, now: now)

@@ -72,6 +72,12 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(
             &fileActions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        // Nothing else of the test process's: NIO's sockets are not close-on-exec, so a child would otherwise keep
+        // an emulator's listening socket open (and accepting) after the emulator stopped.
+        // (glibc ignores a descriptor closed meanwhile; `addclosefrom_np` is not visible to Swift.)
+        for descriptor in Self.openDescriptors() where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&fileActions, descriptor)
+        }
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let environmentPairs = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
@@ -87,6 +93,11 @@ public final class ChildProcess: Sendable {
         }
         pid = childPID
         LiveChildren.add(childPID)
+    }
+
+    /// The test process's open file descriptors, from `/proc/self/fd`.
+    private static func openDescriptors() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
     }
 
     deinit {

@@ -21,12 +21,16 @@ actor AgentCoordinator {
     /// The last setting sent to each phone: settings reach a phone in the order the agent made them.
     private var settingTails: [String: Task<Void, Never>] = [:]
     private var phoneOnline: [String: Bool] = [:]
+    /// How long a phone's "idle" waits for the call's own clearing callback.
+    private let idleGrace: Duration
     private(set) var nextDeadline: Date?
 
     init(
         configuration: BridgeConfiguration, contacts: [ExternalContactEntry], store: StateStore, bus: Bus,
-        phones: [String: PhoneSession], logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        phones: [String: PhoneSession], logger: Logger, idleGrace: Duration = .seconds(2),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.idleGrace = idleGrace
         self.desk = AgentDesk(
             configuration: DeskConfiguration(bridge: configuration), contacts: contacts, now: now(),
             makeCallID: { UUID().uuidString.lowercased() })
@@ -62,7 +66,27 @@ actor AgentCoordinator {
     func handle(_ event: PhoneEvent) {
         if let call = event.callID { remember(call, on: event.phoneID) }
         let effects = desk.handle(event, now: now())
-        if case .rebooted = event.kind { record(.rebooted, endedIn: effects, phone: event.phoneID) }
+        switch event.kind {
+        case .rebooted: record(.rebooted, endedIn: effects, phone: event.phoneID)
+        case .idle: confirmIdleLater(event.phoneID, reportedAt: event.at)
+        default: break
+        }
+        apply(effects)
+    }
+
+    /// Phones send their callbacks as separate requests, so a call's own `terminated` may arrive just after the
+    /// phone's "idle": it gets `idleGrace` to do so (and to carry the real cause) before the bridge ends the call.
+    private func confirmIdleLater(_ phone: String, reportedAt: Date) {
+        Task { [idleGrace] in
+            try? await Task.sleep(for: idleGrace)
+            await self.phoneWasIdle(phone, reportedAt: reportedAt)
+        }
+    }
+
+    /// Ends the calls `phone` still had when it said it was idle; calls with news since are left alone.
+    private func phoneWasIdle(_ phone: String, reportedAt: Date) {
+        let effects = desk.reconcile(phone: phone, liveCalls: [], listedAt: reportedAt, now: now())
+        record(.idle, endedIn: effects, phone: phone)
         apply(effects)
     }
 

@@ -14,6 +14,8 @@ enum CorrectionReason: String, Sendable {
     case rebooted
     /// The phone stopped answering its health probes.
     case offline
+    /// The phone reported it had no call left, and the call's own clearing callback never came.
+    case idle
     /// A ringing call had no news for the phone's `maxRingSeconds`.
     case ringTimeout
     /// At start, a retained call topic the store does not hold: left by a bridge that died.

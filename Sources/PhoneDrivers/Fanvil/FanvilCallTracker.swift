@@ -28,7 +28,7 @@ actor FanvilCallTracker {
         case .established(let call, _), .retrieved(let call): set(call, .connected)
         case .held(let call): set(call, .held)
         case .connectionCleared(let call, _), .transferred(let call, _), .diverted(let call, _): remove(call)
-        case .rebooted:
+        case .rebooted, .idle:
             states.removeAll()
             order.removeAll()
         default: break

@@ -26,6 +26,9 @@ enum FanvilEvents {
         ("dnd_on", "DND On", .device(.doNotDisturb(on: true))),
         ("dnd_off", "DND Off", .device(.doNotDisturb(on: false))),
         ("setup_completed", "Setup Completed", .device(.rebooted)),
+        // The phone has no call left: the backstop for a lost `call_terminated` (event name UNCONFIRMED, as
+        // Yealink's; the web UI lists "Busy To Idle").
+        ("busy_to_idle", "Busy To Idle", .device(.idle)),
     ]
 
     /// The events the provisioning XML has a confirmed tag for (CODE: wazo-fanvil `<cti>` block).

@@ -55,7 +55,7 @@ actor SnomCallBook {
             remove(call)
         case .doNotDisturb(let on):
             doNotDisturb = on
-        case .rebooted:
+        case .rebooted, .idle:
             for call in order { remember(cleared: call) }
             calls.removeAll()
             order.removeAll()

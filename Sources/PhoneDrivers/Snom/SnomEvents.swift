@@ -12,6 +12,8 @@ struct SnomCallback: Sendable, Equatable {
     var local: String?
     /// `$cancel_reason`: the Reason header of a SIP CANCEL, if any.
     var cancelReason: String?
+    /// `$nr_ongoing_calls`: how many calls the phone still has.
+    var ongoingCalls: Int?
 }
 
 /// What the driver knew about a call before a callback about it arrived.
@@ -31,6 +33,8 @@ enum SnomEvents {
         var name: String
         /// Whether the callback is about one call (and must carry `$call-id`).
         var isCallEvent: Bool
+        /// Query items beyond ``SnomEvents/callVariables``: our name → the Snom runtime variable.
+        var deviceVariables: [(name: String, variable: String)] = []
         /// Builds the normalised event; `nil` means the callback is valid but changes nothing.
         var build: @Sendable (SnomCallback, SnomCallMemory?) -> PhoneEvent.Kind?
     }
@@ -71,6 +75,11 @@ enum SnomEvents {
         Row(setting: "action_attended_transfer", name: "attended_transfer", isCallEvent: true) { callback, _ in
             .transferred(call: callback.call!, target: nil)
         },
+        // On hook with no call left: the backstop for a lost `disconnected` callback (phones send each URL once).
+        Row(
+            setting: "action_onhook_url", name: "onhook", isCallEvent: false,
+            deviceVariables: [("calls", "$nr_ongoing_calls")]
+        ) { callback, _ in callback.ongoingCalls == 0 ? .idle : nil },
         Row(setting: "action_dnd_on_url", name: "dnd_on", isCallEvent: false) { _, _ in .doNotDisturb(on: true) },
         Row(setting: "action_dnd_off_url", name: "dnd_off", isCallEvent: false) { _, _ in .doNotDisturb(on: false) },
     ]
@@ -102,6 +111,12 @@ enum SnomEvents {
         if remote != nil || display != nil { callback.remote = CallParty(address: remote, displayName: display) }
         callback.local = substituted(request.queryValue("local"))
         callback.cancelReason = substituted(request.queryValue("cancel_reason"))
+        if let calls = substituted(request.queryValue("calls")) {
+            guard let count = Int(calls), (0...99).contains(count) else {
+                return .failure(.init("calls is not a call count"))
+            }
+            callback.ongoingCalls = count
+        }
         return .success(callback)
     }
 

@@ -8,6 +8,7 @@ enum SnomProvisioning {
         if row.isCallEvent {
             for (name, variable) in SnomEvents.callVariables { url += "&\(name)=\(variable)" }
         }
+        for (name, variable) in row.deviceVariables { url += "&\(name)=\(variable)" }
         return url
     }
 

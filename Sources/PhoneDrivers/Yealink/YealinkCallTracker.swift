@@ -23,7 +23,7 @@ actor YealinkCallTracker {
             let known = transferTargets[call]
             remove(call)
             return .transferred(call: call, target: target ?? known)
-        case .rebooted:
+        case .rebooted, .idle:
             states.removeAll()
             order.removeAll()
             transferTargets.removeAll()

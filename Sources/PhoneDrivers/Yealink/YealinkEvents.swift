@@ -62,6 +62,8 @@ enum YealinkEvents {
         ("dnd_on", YealinkEventRule(scope: .device) { _, _ in .doNotDisturb(on: true) }),
         ("dnd_off", YealinkEventRule(scope: .device) { _, _ in .doNotDisturb(on: false) }),
         ("setup_completed", YealinkEventRule(scope: .device) { _, _ in .rebooted }),
+        // The phone has no call left: the backstop for a lost `call_terminated` (phones send each URL once).
+        ("busy_to_idle", YealinkEventRule(scope: .device) { _, _ in .idle }),
     ]
 
     /// Yealink events that are accepted and acknowledged but change nothing the bridge tracks.
@@ -70,7 +72,7 @@ enum YealinkEvents {
     /// `transfer_finished`, `transfer_failed` leaves the call where it was.
     static let ignoredEvents: Set<String> = [
         "held", "unheld", "transfer_call", "blind_transfer_call", "attended_transfer_call", "transfer_failed",
-        "off_hook", "on_hook", "idle_to_busy", "busy_to_idle", "answer_new_incoming_call", "registered",
+        "off_hook", "on_hook", "idle_to_busy", "answer_new_incoming_call", "registered",
         "unregistered", "register_failed", "mute", "unmute", "handfree", "headset", "ip_change",
         "setup_autop_finish", "call_waiting_on", "call_waiting_off", "always_fwd_on", "always_fwd_off",
         "busy_fwd_on", "busy_fwd_off", "no_answer_fwd_on", "no_answer_fwd_off", "peripheral_information", "vpn_ip",

@@ -34,7 +34,7 @@ func withFanvil(
     }
     let text = FanvilDriver.descriptor.provisioning(
         configuration, PhoneProvisioning(eventBaseURL: receiver.eventBaseURL, eventToken: token, bridgeHost: "127.0.0.1"))
-    #expect(emulator.loadConfiguration(text) == 10)
+    #expect(emulator.loadConfiguration(text) == 11, "one action URL per event")
     let harness = FanvilHarness(
         emulator: emulator, receiver: receiver, driver: driver, events: events, configuration: configuration,
         provisioningText: text)
@@ -172,8 +172,9 @@ struct FanvilDriverTests {
         try await withFanvil { fanvil in
             await fanvil.emulator.fire("dnd_on")
             await fanvil.emulator.fire("setup_completed")
-            let kinds = try await fanvil.events.waitFor(count: 2)
-            #expect(kinds == [.doNotDisturb(on: true), .rebooted])
+            await fanvil.emulator.fire("busy_to_idle")
+            let kinds = try await fanvil.events.waitFor(count: 3)
+            #expect(kinds == [.doNotDisturb(on: true), .rebooted, .idle])
         }
     }
 

@@ -73,14 +73,17 @@ struct SnomEventTests {
         }
     }
 
-    @Test("setup (boot finished) reports a reboot; DND callbacks report DND")
+    @Test("setup (boot finished) reports a reboot; DND callbacks report DND; on hook with no call left reports idle")
     func deviceEvents() async throws {
         try await withSnomPhone { phone in
             await phone.emulator.boot()
             #expect(await phone.receive("dnd_on", []) == .accepted(body: "OK"))
             #expect(await phone.receive("dnd_off", []) == .accepted(body: "OK"))
-            let kinds = try await phone.events.waitFor(count: 3).map(\.kind)
-            #expect(kinds == [.rebooted, .doNotDisturb(on: true), .doNotDisturb(on: false)])
+            #expect(await phone.receive("onhook", [("calls", "1")]) == .accepted(body: "OK"), "a call on hold lives on")
+            #expect(await phone.receive("onhook", [("calls", "$nr_ongoing_calls")]) == .accepted(body: "OK"))
+            #expect(await phone.receive("onhook", [("calls", "0")]) == .accepted(body: "OK"))
+            let kinds = try await phone.events.waitFor(count: 4).map(\.kind)
+            #expect(kinds == [.rebooted, .doNotDisturb(on: true), .doNotDisturb(on: false), .idle])
         }
     }
 
@@ -99,9 +102,11 @@ struct SnomEventTests {
         for setting in [
             "action_outgoing_url", "action_connected_url", "action_disconnected_url", "action_missed_url", "action_hold",
             "action_unhold", "action_dnd_on_url", "action_dnd_off_url", "action_setup_url", "action_transfer",
+            "action_onhook_url",
         ] {
             #expect(text.contains("<\(setting) perm=\"\">https://bridge.example/phones/desk-7/events/"), "\(setting)")
         }
+        #expect(text.contains("/events/onhook?token=T0k&amp;calls=$nr_ongoing_calls</action_onhook_url>"))
         #expect(text.contains(#"<http_scheme perm="">on</http_scheme>"#))
         #expect(text.contains(#"<http_user perm="">ctiuser</http_user>"#))
         #expect(text.contains("10.0.0.2"))
@@ -118,6 +123,8 @@ struct SnomEventTests {
             ("incoming", [("call_id", "1"), ("remote", String(repeating: "9", count: 300))], "GET"),
             ("incoming", [("call_id", "1\r\nX: y")], "GET"),
             ("incoming", [("call_id", "1")], "POST"),
+            ("onhook", [("calls", "none")], "GET"),
+            ("onhook", [("calls", "-1")], "GET"),
         ])
     func malformed(subpath: String, query: [(String, String)], method: String) async throws {
         try await withSnomPhone { phone in

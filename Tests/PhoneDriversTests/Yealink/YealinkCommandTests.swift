@@ -39,11 +39,11 @@ struct YealinkCommandTests {
                     "/servlet?key=CANCEL:\(id)",
                 ])
             let remote = CallParty(address: "sip:01632960555@pbx.example.com", displayName: "Alice Example")
-            let kinds = try await yealink.events.waitFor(count: 5)
+            let kinds = try await yealink.events.waitFor(count: 6)
             #expect(
                 kinds == [
                     .delivered(call: call, remote: remote, dialled: nil), .established(call: call, remote: remote),
-                    .held(call: call), .retrieved(call: call), .connectionCleared(call: call, cause: .normal),
+                    .held(call: call), .retrieved(call: call), .connectionCleared(call: call, cause: .normal), .idle,
                 ])
             #expect(yealink.emulator.calls.isEmpty)
         }
@@ -77,8 +77,8 @@ struct YealinkCommandTests {
             try await yealink.events.waitFor(count: 1)
             _ = try await yealink.driver.perform(.hangup(call: nil))
             #expect(yealink.targets == ["/servlet?key=CANCEL:\(id)"])
-            let kinds = try await yealink.events.waitFor(count: 2)
-            #expect(kinds.last == .connectionCleared(call: PhoneCallID(String(id)), cause: .rejected))
+            let kinds = try await yealink.events.waitFor(count: 3)
+            #expect(kinds[1] == .connectionCleared(call: PhoneCallID(String(id)), cause: .rejected))
         }
     }
 
@@ -90,8 +90,8 @@ struct YealinkCommandTests {
             _ = try await yealink.driver.perform(.transfer(to: try DialString(validating: "20*2#"), call: nil))
             #expect(yealink.targets.last == "/servlet?key=F_TRANSFER;2;0;STAR;2;POUND;F_TRANSFER")
             #expect(yealink.emulator.transfers == [.init(call: id, to: "20*2#")])
-            let kinds = try await yealink.events.waitFor(count: 3)
-            #expect(kinds.last == .transferred(call: PhoneCallID(String(id)), target: "20*2#"))
+            let kinds = try await yealink.events.waitFor(count: 4)
+            #expect(kinds[2] == .transferred(call: PhoneCallID(String(id)), target: "20*2#"))
         }
     }
 

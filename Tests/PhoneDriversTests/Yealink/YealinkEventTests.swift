@@ -12,9 +12,11 @@ struct YealinkEventTests {
             let id = await yealink.emulator.ring(from: "01632960555", displayName: "Bob")
             await yealink.emulator.remoteHangsUp(id)
             let call = PhoneCallID(String(id))
-            let kinds = try await yealink.events.waitFor(count: 2)
-            #expect(kinds.last == .connectionCleared(call: call, cause: .missed))
-            #expect(yealink.emulator.firedCallbacks.map(\.status) == [200, 200])
+            let kinds = try await yealink.events.waitFor(count: 3)
+            #expect(kinds[1] == .connectionCleared(call: call, cause: .missed))
+            #expect(kinds.last == .idle, "busy_to_idle follows the phone's last call")
+            #expect(yealink.emulator.firedCallbacks.map(\.event) == ["incoming_call", "missed_call", "busy_to_idle"])
+            #expect(yealink.emulator.firedCallbacks.map(\.status) == [200, 200, 200])
             #expect(yealink.events.all.allSatisfy { $0.phoneID == yealink.configuration.id })
         }
     }
@@ -44,14 +46,15 @@ struct YealinkEventTests {
         }
     }
 
-    @Test("setup_completed is a reboot; dnd_on/dnd_off are DND changes")
+    @Test("setup_completed is a reboot; dnd_on/dnd_off are DND changes; busy_to_idle says the phone has no call")
     func deviceEvents() async throws {
         try await withYealink { yealink in
             await yealink.emulator.reboot()
             await yealink.emulator.fire("dnd_on", callID: nil)
             await yealink.emulator.fire("dnd_off", callID: nil)
-            let waited = try await yealink.events.waitFor(count: 3)
-            #expect(waited == [.rebooted, .doNotDisturb(on: true), .doNotDisturb(on: false)])
+            await yealink.emulator.fire("busy_to_idle", callID: nil)
+            let waited = try await yealink.events.waitFor(count: 4)
+            #expect(waited == [.rebooted, .doNotDisturb(on: true), .doNotDisturb(on: false), .idle])
         }
     }
 

@@ -124,8 +124,9 @@ struct YealinkProbeAndModelTests {
                     + "&call_id=$call_id&remote=$remote&display_remote=$display_remote&local=$local&active_user=$active_user"))
         #expect(lines.contains("action_url.dnd_on = https://cti.example:8443/phones/desk-7/events/dnd_on?token=Tok3n&mac=$mac&ip=$ip"))
         #expect(lines.contains("action_url.setup_completed = https://cti.example:8443/phones/desk-7/events/setup_completed?token=Tok3n&mac=$mac&ip=$ip"))
+        #expect(lines.contains("action_url.busy_to_idle = https://cti.example:8443/phones/desk-7/events/busy_to_idle?token=Tok3n&mac=$mac&ip=$ip"))
         let actionURLs = lines.filter { $0.hasPrefix("action_url.") }
-        #expect(actionURLs.count == 16)
+        #expect(actionURLs.count == 17)
         #expect(!text.contains("WARNING"))
         #expect(lines.allSatisfy { $0.isEmpty || $0.hasPrefix("#") || $0.contains(" = ") })
     }

@@ -42,7 +42,7 @@ public final class FanvilPhoneEmulator: Sendable {
     public static let webNames: [String: String] = [
         "Incoming Call": "incoming_call", "Outgoing Call": "outgoing_call", "Call Established": "call_established",
         "Hold": "hold", "Unhold": "unhold", "Call Terminated": "call_terminated", "Missed Call": "missed_call",
-        "DND On": "dnd_on", "DND Off": "dnd_off", "Setup Completed": "setup_completed",
+        "DND On": "dnd_on", "DND Off": "dnd_off", "Setup Completed": "setup_completed", "Busy To Idle": "busy_to_idle",
     ]
 
     public let user: String

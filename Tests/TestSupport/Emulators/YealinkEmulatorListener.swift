@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// One HTTP request as a fake phone (or a fake bridge ingress) received it, byte for byte where it matters.
@@ -51,6 +52,7 @@ public final class YealinkEmulatorListener: Sendable {
 
     private struct Running: Sendable {
         var task: Task<Void, Never>?
+        var group: ServiceGroup?
         var port: Int = 0
     }
 
@@ -87,9 +89,12 @@ public final class YealinkEmulatorListener: Sendable {
                 portContinuation.finish()
             },
             logger: logger)
+        // A service group, so stop() can shut down gracefully: that also closes the idle keep-alive connections a
+        // client (the bridge's libcurl) holds, which cancelling the server task leaves open and answering.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
             } catch {
                 portContinuation.finish()
             }
@@ -102,17 +107,21 @@ public final class YealinkEmulatorListener: Sendable {
         }
         running.withLock {
             $0.task = task
+            $0.group = group
             $0.port = port
         }
     }
 
     /// Stops listening and waits until the port is closed.
     public func stop() async {
-        let task = running.withLock { running -> Task<Void, Never>? in
-            defer { running.task = nil }
-            return running.task
+        let (task, group) = running.withLock { running -> (Task<Void, Never>?, ServiceGroup?) in
+            defer {
+                running.task = nil
+                running.group = nil
+            }
+            return (running.task, running.group)
         }
-        task?.cancel()
+        await group?.triggerGracefulShutdown()
         await task?.value
     }
 }

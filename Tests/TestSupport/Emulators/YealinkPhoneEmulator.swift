@@ -95,6 +95,8 @@ public final class YealinkPhoneEmulator: Sendable {
         var transferDigits: String?
         var actionURLs: [String: String] = [:]
         var fired: [FiredCallback] = []
+        /// Callbacks to lose on the way (the phone sends each once and never retries): event name → how many.
+        var lost: [String: Int] = [:]
     }
 
     /// Yealink models whose Action URI ignores all but the first of several `;`-chained keys.
@@ -219,6 +221,7 @@ public final class YealinkPhoneEmulator: Sendable {
             state.calls.append(call)
             return call
         }
+        await fireBusyIfFirst(call)
         await fire("incoming_call", call: call)
         return call.id
     }
@@ -233,6 +236,7 @@ public final class YealinkPhoneEmulator: Sendable {
     public func remoteHangsUp(_ id: Int) async {
         guard let call = remove(id) else { return }
         await fire(call.state == .ringing ? "missed_call" : "call_terminated", call: call)
+        await fireIdleIfNoCalls()
     }
 
     /// The phone restarts: calls are gone and `setup_completed` fires.
@@ -347,6 +351,7 @@ public final class YealinkPhoneEmulator: Sendable {
             state.calls.append(call)
             return call
         }
+        await fireBusyIfFirst(call)
         await fire("outgoing_call", call: call)
     }
 
@@ -412,6 +417,7 @@ public final class YealinkPhoneEmulator: Sendable {
         case .dialing: await fire("cancel_callout", call: call)
         case .talking, .held: await fire("call_terminated", call: call)
         }
+        await fireIdleIfNoCalls()
     }
 
     private func hold(_ id: Int) async {
@@ -433,6 +439,7 @@ public final class YealinkPhoneEmulator: Sendable {
         _ = remove(call.id)
         state.withLock { $0.transfers.append(Transfer(call: call.id, to: digits)) }
         await fire("transfer_finished", call: call)
+        await fireIdleIfNoCalls()
     }
 
     // MARK: Call state helpers
@@ -465,11 +472,38 @@ public final class YealinkPhoneEmulator: Sendable {
 
     // MARK: Callbacks
 
+    /// The next `count` callbacks of `event` are lost on the way: fired, never received.
+    public func loseNextCallback(_ event: String, count: Int = 1) {
+        state.withLock { $0.lost[event, default: 0] += count }
+    }
+
+    /// `idle_to_busy` when `call` is the phone's only call.
+    private func fireBusyIfFirst(_ call: Call) async {
+        guard state.withLock({ $0.calls.count == 1 }) else { return }
+        await fire("idle_to_busy", call: nil)
+    }
+
+    /// `busy_to_idle` once the phone's last call is gone.
+    private func fireIdleIfNoCalls() async {
+        guard state.withLock({ $0.calls.isEmpty }) else { return }
+        await fire("busy_to_idle", call: nil)
+    }
+
     @discardableResult
     private func fire(_ event: String, call: Call?) async -> FiredCallback? {
         let (template, encoding) = state.withLock { ($0.actionURLs[event], $0.valueEncoding) }
         guard let template else { return nil }
         let url = substitute(template, call: call, encoding: encoding)
+        let lost = state.withLock { state -> Bool in
+            guard let left = state.lost[event], left > 0 else { return false }
+            state.lost[event] = left - 1
+            return true
+        }
+        if lost {
+            let fired = FiredCallback(event: event, url: url, status: nil)
+            state.withLock { $0.fired.append(fired) }
+            return fired
+        }
         let status = try? await YealinkCallbackSender.get(url, userAgent: "Yealink SIP-\(model) \(firmware)").status
         let fired = FiredCallback(event: event, url: url, status: status)
         state.withLock { $0.fired.append(fired) }
