@@ -9,6 +9,9 @@ public enum AgentErrorCode: String, Sendable, Codable, CaseIterable {
     case phoneUnreachable
     case phoneRejected
     case unauthorized
+    /// The command's `expiresAt` passed before the bridge could act on it (it waited, e.g. while the bridge was
+    /// disconnected from the broker); nothing was done.
+    case expired
 }
 
 /// Why an agent command was refused: a contract error code and a message a person can act on.

@@ -47,6 +47,22 @@ struct CommandDecodingTests {
         #expect(failure.code == .invalidNumber)
     }
 
+    @Test("expiresAt is an RFC 3339 time; anything else is badRequest")
+    func expiresAt() throws {
+        let request = try decode(#"{"action":"ready","requestId":"r","expiresAt":"2026-11-26T20:15:00.250Z"}"#).get()
+        #expect(request.expiresAt == Date(timeIntervalSince1970: 1_795_724_100.25))
+        #expect(try decode(#"{"action":"ready","expiresAt":"2026-11-26T20:15:00Z"}"#).get().expiresAt != nil)
+        for body in [
+            #"{"action":"ready","expiresAt":"tomorrow","requestId":"r"}"#, #"{"action":"ready","expiresAt":1795724100,"requestId":"r"}"#,
+            #"{"action":"ready","expiresAt":"2026-11-26 20:15","requestId":"r"}"#,
+        ] {
+            guard case .failure(let failure) = decode(body) else { Issue.record("accepted \(body)"); continue }
+            #expect(failure.code == .badRequest)
+            #expect(failure.message.contains("expiresAt"))
+            #expect(failure.requestID == "r")
+        }
+    }
+
     /// Never a crash, never an accepted command with an invalid dial target: random bytes, random JSON and
     /// mutations of valid commands (seeded, so a failure reproduces).
     @Test("fuzzed command bodies never crash the decoder and never yield an invalid dial")

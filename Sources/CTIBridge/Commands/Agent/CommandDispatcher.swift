@@ -76,6 +76,18 @@ actor CommandDispatcher {
     // MARK: Execution
 
     private func execute(_ request: CommandRequest, agent: String) async -> CommandResult {
+        // Checked when the command's turn comes, not on arrival: it may also have waited behind a slow phone.
+        if let expiresAt = request.expiresAt, expiresAt <= Date() {
+            logger.info(
+                "command expired before it could run",
+                metadata: ["agent.id": "\(agent)", "requestId": "\(request.requestID ?? "")", "expiresAt": "\(JSONCoding.timestamp(expiresAt))"])
+            return .failure(
+                CommandFailure(
+                    .expired,
+                    "the command expired at \(JSONCoding.timestamp(expiresAt)) before the bridge could act on it "
+                        + "(it waited, for example while the bridge was disconnected from the broker); nothing was done",
+                    requestID: request.requestID))
+        }
         do {
             let outcome = try await run(request.action, agent: agent)
             return .success(requestID: request.requestID, callID: outcome.callID, changes: outcome.changes)

@@ -9,6 +9,9 @@ import Presence
 struct CommandRequest: Sendable, Equatable {
     var requestID: String?
     var action: CommandAction
+    /// After this the command is answered `expired` instead of acted on: a command that waited in the broker
+    /// while the bridge was away must not ring a phone minutes later.
+    var expiresAt: Date? = nil
 
     /// The largest command body accepted, over MQTT and HTTP.
     static let maximumBytes = 16 * 1024
@@ -38,8 +41,9 @@ struct CommandRequest: Sendable, Equatable {
         }
         do {
             let action = try CommandAction.decode(&fields)
+            let expiresAt = try fields.optionalTimestamp("expiresAt")
             try fields.refuseUnread()
-            return .success(CommandRequest(requestID: requestID, action: action))
+            return .success(CommandRequest(requestID: requestID, action: action, expiresAt: expiresAt))
         } catch {
             var failure = error
             failure.requestID = requestID
@@ -139,6 +143,15 @@ struct CommandFields {
             throw CommandFailure(.badRequest, "field \"\(key)\" is longer than \(maximumLength) characters")
         }
         return string
+    }
+
+    /// An RFC 3339 time, e.g. `2026-11-26T20:15:00.000Z`.
+    mutating func optionalTimestamp(_ key: String) throws(CommandFailure) -> Date? {
+        guard let text = try optionalString(key, maximumLength: 64) else { return nil }
+        guard let date = JSONCoding.parseTimestamp(text) else {
+            throw CommandFailure(.badRequest, "field \"\(key)\" must be an RFC 3339 time such as 2026-11-26T20:15:00Z")
+        }
+        return date
     }
 
     /// A string that may be given as `null` (e.g. `forward` with `to: null` cancels).

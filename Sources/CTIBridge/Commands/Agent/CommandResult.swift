@@ -22,6 +22,7 @@ struct CommandFailure: Error, Sendable, Equatable {
         case .notSupported: 422
         case .phoneRejected: 502
         case .phoneUnreachable: 504
+        case .expired: 410
         }
     }
 }

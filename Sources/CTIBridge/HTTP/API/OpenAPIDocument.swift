@@ -46,6 +46,7 @@ enum OpenAPIDocument {
               "401": { "$ref": "#/components/responses/Error" },
               "404": { "$ref": "#/components/responses/Error" },
               "409": { "$ref": "#/components/responses/Error" },
+              "410": { "$ref": "#/components/responses/Error" },
               "422": { "$ref": "#/components/responses/Error" },
               "502": { "$ref": "#/components/responses/Error" },
               "504": { "$ref": "#/components/responses/Error" }
@@ -147,6 +148,7 @@ enum OpenAPIDocument {
             "properties": {
               "action": { "enum": ["dial", "answer", "hangup", "hold", "resume", "transfer", "dnd", "forward", "login", "logout", "ready", "away", "endWrap", "extendWrap", "queue", "presence", "mode", "favorite", "resync"] },
               "requestId": { "type": "string", "maxLength": 128 },
+              "expiresAt": { "type": "string", "format": "date-time", "description": "after this time the command is answered expired and not acted on" },
               "to": { "type": ["string", "null"] },
               "phone": { "type": "string" },
               "callId": { "type": "string" },
@@ -170,7 +172,7 @@ enum OpenAPIDocument {
               "error": {
                 "type": "object",
                 "properties": {
-                  "code": { "enum": ["badRequest", "unknownAgent", "invalidNumber", "notSupported", "invalidState", "noCall", "phoneUnreachable", "phoneRejected", "unauthorized"] },
+                  "code": { "enum": ["badRequest", "unknownAgent", "invalidNumber", "notSupported", "invalidState", "noCall", "phoneUnreachable", "phoneRejected", "unauthorized", "expired"] },
                   "message": { "type": "string" }
                 }
               }
