@@ -25,6 +25,10 @@ public final class BaresipProcess: Sendable {
             }
     }
 
+    /// A connected call whose far end sends no RTP for this long is closed by baresip itself: how a softphone
+    /// notices a peer that vanished without a BYE.
+    public static let rtpTimeoutSeconds = 3
+
     /// The account's user name.
     public let user: String
     /// The configuration directory (`baresip -f`), removed by ``stop()``.
@@ -108,6 +112,7 @@ public final class BaresipProcess: Sendable {
             audio_source aufile,\(wav)
             audio_player aufile,/dev/null
             audio_alert aufile,/dev/null
+            rtp_timeout \(Self.rtpTimeoutSeconds)
             module_path \(Self.modulePath)
             module g711.so
             module aufile.so

@@ -21,7 +21,8 @@ struct PhoneFleet: Sendable, CustomStringConvertible {
             guard let descriptor = registry.descriptor(named: phone.driver) else { continue }
             var phoneLogger = logger
             phoneLogger[metadataKey: "phone.id"] = "\(phone.id)"
-            let context = PhoneDriverContext(events: events, logger: phoneLogger, http: http)
+            let probe = ProbeRequester()
+            let context = PhoneDriverContext(events: events, logger: phoneLogger, http: http, probe: probe)
             let driver = try descriptor.make(phone.configuration, context)
             let agentID = configuration.agent(owningPhone: phone.id)?.id
             let topic = bus.topics.phone(phone.id)
@@ -37,6 +38,7 @@ struct PhoneFleet: Sendable, CustomStringConvertible {
                             id: phoneID, driver: driverName, agent: agentID, capabilities: capabilities, status: status),
                         on: topic)
                 })
+            probe.connect { Task { await session.probeNow() } }
             sessions[phone.id] = session
             if let token = tokens[phone.id] {
                 ingressPhones[phone.id] = PhoneEventIngress.Phone(

@@ -58,6 +58,7 @@ public final class BaresipDriver: PhoneDriver {
     private let tracker: BaresipCallTracker
     private let linkStatus = BaresipEventLinkStatusBox()
     private let clock: any Clock<Duration>
+    private let probe: ProbeRequester
     private let logger: Logger
 
     /// Creates the driver; `transport` defaults to the bridge's shared client (`context.http`). Does no I/O.
@@ -81,6 +82,7 @@ public final class BaresipDriver: PhoneDriver {
         self.transport = transport ?? context.http
         tracker = BaresipCallTracker(phoneID: configuration.id, sink: context.events, now: context.now)
         clock = context.clock
+        probe = context.probe
         logger = context.logger
     }
 
@@ -281,7 +283,7 @@ public final class BaresipDriver: PhoneDriver {
         let link = BaresipEventLink(
             endpoint: options.controlEndpoint, connectTimeout: connectTimeout, reconnectInitial: .milliseconds(250),
             reconnectMaximum: options.reconnectMaximum, maximumFrameLength: 64 * 1024, tracker: tracker,
-            status: linkStatus, clock: clock)
+            status: linkStatus, clock: clock, linkLost: probe)
         logger.info("connecting to baresip ctrl_tcp", metadata: ["phone.id": "\(phoneID)", "ctrl_tcp": "\(options.controlEndpoint)"])
         try await link.run()
     }

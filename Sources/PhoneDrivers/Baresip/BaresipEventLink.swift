@@ -43,13 +43,18 @@ struct BaresipEventLink: Sendable {
     let tracker: BaresipCallTracker
     let status: BaresipEventLinkStatusBox
     let clock: any Clock<Duration>
+    /// Told when an established link drops: baresip may have died with its calls.
+    let linkLost: ProbeRequester
 
     /// Connects, reads and reconnects until the task is cancelled.
     func run() async throws {
         var delay = reconnectInitial
         while !Task.isCancelled {
             let wasConnected = await readOneConnection()
-            if wasConnected { delay = reconnectInitial }
+            if wasConnected {
+                delay = reconnectInitial
+                linkLost.requestProbe()
+            }
             try await clock.sleep(for: delay)
             if !wasConnected { delay = min(delay * 2, reconnectMaximum) }
         }

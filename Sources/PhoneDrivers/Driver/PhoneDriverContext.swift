@@ -13,12 +13,16 @@ public struct PhoneDriverContext: Sendable {
     public var now: @Sendable () -> Date
     /// The HTTP client drivers talk to phones with: one for the whole bridge (one libcurl thread, not one per phone).
     public var http: any PhoneHTTPTransport
+    /// Asks the bridge to probe the phone now (when the driver sees its link to the phone drop).
+    public var probe: ProbeRequester
 
     public init(
         events: PhoneEventSink, logger: Logger, clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> Date = { Date() }, http: any PhoneHTTPTransport = NoHTTPTransport()
+        now: @escaping @Sendable () -> Date = { Date() }, http: any PhoneHTTPTransport = NoHTTPTransport(),
+        probe: ProbeRequester = ProbeRequester()
     ) {
         self.events = events
+        self.probe = probe
         self.logger = logger
         self.clock = clock
         self.now = now
