@@ -47,13 +47,9 @@ public final class BaresipDriver: PhoneDriver {
 
     public let capabilities: Set<PhoneCapability> = BaresipDriver.supportedCapabilities
 
-    private let phoneID: String
-    private let baseURL: String
+    private let endpoint: PhoneEndpoint
     private let options: BaresipOptions
     private let authentication: HTTPAuthentication
-    private let tls: TLSOptions
-    private let connectTimeout: Duration
-    private let requestTimeout: Duration
     private let transport: any PhoneHTTPTransport
     private let tracker: BaresipCallTracker
     private let linkStatus = BaresipEventLinkStatusBox()
@@ -65,20 +61,13 @@ public final class BaresipDriver: PhoneDriver {
     public init(
         configuration: PhoneConfiguration, context: PhoneDriverContext, transport: (any PhoneHTTPTransport)? = nil
     ) throws {
-        guard let url = configuration.url, url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw DriverOptionError(keyPath: "url", message: "baresip needs url: its httpd address, like http://127.0.0.1:8000")
-        }
-        phoneID = configuration.id
-        baseURL = url
-        options = try BaresipOptions(configuration.options, url: url)
+        endpoint = try PhoneEndpoint(configuration, urlHint: "baresip needs url: its httpd address, like http://127.0.0.1:8000")
+        options = try BaresipOptions(configuration.options, url: endpoint.baseURL)
         if let user = configuration.username, let password = configuration.password {
             authentication = .any(user: user, password: password)
         } else {
             authentication = .none
         }
-        tls = TLSOptions(caFile: configuration.caFile, insecure: configuration.insecureTLS)
-        connectTimeout = configuration.connectTimeout
-        requestTimeout = configuration.requestTimeout
         self.transport = transport ?? context.http
         tracker = BaresipCallTracker(phoneID: configuration.id, sink: context.events, now: context.now)
         clock = context.clock
@@ -257,7 +246,7 @@ public final class BaresipDriver: PhoneDriver {
 
     public func probe() async -> PhoneHealth {
         do throws(PhoneCommandError) {
-            let text = try await send(.registrationInfo, timeout: min(requestTimeout, .seconds(3)))
+            let text = try await send(.registrationInfo, timeout: min(endpoint.requestTimeout, .seconds(3)))
             guard let accounts = BaresipTextOutput.userAgentCount(text) else {
                 return .rejected(
                     code: "notBaresip",
@@ -281,7 +270,7 @@ public final class BaresipDriver: PhoneDriver {
     /// Keeps the ctrl_tcp event connection up until cancelled.
     public func run() async throws {
         let link = BaresipEventLink(
-            endpoint: options.controlEndpoint, connectTimeout: connectTimeout, reconnectInitial: .milliseconds(250),
+            endpoint: options.controlEndpoint, connectTimeout: endpoint.connectTimeout, reconnectInitial: .milliseconds(250),
             reconnectMaximum: options.reconnectMaximum, maximumFrameLength: 64 * 1024, tracker: tracker,
             status: linkStatus, clock: clock, linkLost: probe)
         logger.info("connecting to baresip ctrl_tcp", metadata: ["phone.id": "\(phoneID)", "ctrl_tcp": "\(options.controlEndpoint)"])
@@ -290,13 +279,13 @@ public final class BaresipDriver: PhoneDriver {
 
     // MARK: HTTP
 
-    private var redactedBase: String { SecretRedaction.redactedURL(baseURL) }
+    private var redactedBase: String { endpoint.redactedBase }
+    private var phoneID: String { endpoint.phoneID }
 
     /// Sends one menu command; returns its text output.
     private func send(_ request: BaresipRequest, timeout: Duration? = nil) async throws(PhoneCommandError) -> String {
-        let http = HTTPRequest(
-            url: request.url(base: baseURL), authentication: authentication, tls: tls,
-            connectTimeout: connectTimeout, totalTimeout: timeout ?? requestTimeout, maxResponseBytes: 256 * 1024)
+        let http = endpoint.request(
+            request.target, authentication: authentication, timeout: timeout, maxResponseBytes: 256 * 1024)
         let response: HTTPResponse
         do {
             response = try await transport.execute(http)

@@ -69,8 +69,11 @@ enum BaresipRequest: Sendable, Equatable {
     /// The full URL below the phone's httpd base URL (`http://host:8000`).
     func url(base: String) -> String {
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-        return trimmed + "/raw/?" + Self.percentEncoded(input)
+        return trimmed + target
     }
+
+    /// The path and query on baresip's httpd.
+    var target: String { "/raw/?" + Self.percentEncoded(input) }
 
     /// Percent-encodes everything but RFC 3986 unreserved characters, so `#`, `+`, `&`, `@`, `:` and spaces
     /// reach baresip as data (an unescaped `@` is refused by baresip's httpd, `#` would end the URL).

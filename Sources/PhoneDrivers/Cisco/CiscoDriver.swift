@@ -170,23 +170,16 @@ public struct CiscoDriver: PhoneDriver {
 
 /// Everything a Cisco driver reads from its phone entry, checked once.
 struct CiscoSettings: Sendable {
-    var phoneID: String
-    var baseURL: String
+    var endpoint: PhoneEndpoint
     var username: String
     var password: String
-    var tls: TLSOptions
-    var connectTimeout: Duration
-    var requestTimeout: Duration
     var options: CiscoOptions
+
+    var phoneID: String { endpoint.phoneID }
 
     init(_ configuration: PhoneConfiguration) throws(DriverOptionError) {
         options = try CiscoOptions(model: configuration.model, options: configuration.options)
-        guard let url = configuration.url, HTTPRequest.hasAllowedScheme(url) else {
-            throw DriverOptionError(keyPath: "url", message: "expected the phone's http:// or https:// address")
-        }
-        var base = url
-        while base.hasSuffix("/") { base.removeLast() }
-        baseURL = base
+        endpoint = try PhoneEndpoint(configuration, urlHint: "expected the phone's http:// or https:// address")
         guard let username = configuration.username, !username.isEmpty else {
             throw DriverOptionError(
                 keyPath: "username", message: "the CUCM user (associated with the phone, CTI roles) the phone checks")
@@ -196,17 +189,12 @@ struct CiscoSettings: Sendable {
         }
         self.username = username
         self.password = password
-        phoneID = configuration.id
-        tls = TLSOptions(caFile: configuration.caFile, insecure: configuration.insecureTLS)
-        connectTimeout = configuration.connectTimeout
-        requestTimeout = configuration.requestTimeout
     }
 
     /// A Basic-authenticated request to `path` on this phone.
     func request(_ path: String, method: HTTPMethod, body: [UInt8]? = nil, contentType: String? = nil) -> HTTPRequest {
-        HTTPRequest(
-            url: baseURL + path, method: method, body: body, contentType: contentType,
-            authentication: .basic(user: username, password: password), tls: tls, connectTimeout: connectTimeout,
-            totalTimeout: requestTimeout, maxResponseBytes: 256 * 1024)
+        endpoint.request(
+            path, method: method, body: body, contentType: contentType,
+            authentication: .basic(user: username, password: password), maxResponseBytes: 256 * 1024)
     }
 }

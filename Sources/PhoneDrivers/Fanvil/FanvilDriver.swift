@@ -39,12 +39,8 @@ public struct FanvilDriver: PhoneDriver {
     /// The phone's options.
     public let options: FanvilOptions
 
-    private let phoneID: String
-    private let baseURL: String
+    private let endpoint: PhoneEndpoint
     private let authentication: HTTPAuthentication
-    private let tls: TLSOptions
-    private let connectTimeout: Duration
-    private let requestTimeout: Duration
     private let transport: any PhoneHTTPTransport
     private let context: PhoneDriverContext
     private let tracker = FanvilCallTracker()
@@ -54,18 +50,11 @@ public struct FanvilDriver: PhoneDriver {
         configuration: PhoneConfiguration, context: PhoneDriverContext, transport: (any PhoneHTTPTransport)? = nil
     ) throws {
         options = try FanvilOptions(configuration.options)
-        guard let url = configuration.url, !url.isEmpty else {
-            throw DriverOptionError(keyPath: "url", message: "a Fanvil phone needs url: http://<phone address>")
-        }
+        endpoint = try PhoneEndpoint(configuration, urlHint: "a Fanvil phone needs url: http(s)://<phone address>")
         var capabilities: Set<PhoneCapability> = [.dial, .answer, .hangup, .hold, .resume]
         if options.transfer { capabilities.insert(.transfer) }
         self.capabilities = capabilities
-        phoneID = configuration.id
-        baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         authentication = options.authentication.credentials(user: configuration.username, password: configuration.password)
-        tls = TLSOptions(caFile: configuration.caFile, insecure: configuration.insecureTLS)
-        connectTimeout = configuration.connectTimeout
-        requestTimeout = configuration.requestTimeout
         self.transport = transport ?? context.http
         self.context = context
     }
@@ -123,7 +112,7 @@ public struct FanvilDriver: PhoneDriver {
                 kind = build(id, remote)
             }
             await tracker.apply(kind)
-            context.events.emit(PhoneEvent(phoneID: phoneID, at: now, kind: kind))
+            context.events.emit(PhoneEvent(phoneID: endpoint.phoneID, at: now, kind: kind))
             return .accepted(body: "OK")
         }
     }
@@ -142,18 +131,16 @@ public struct FanvilDriver: PhoneDriver {
     /// Sends one request and maps its answer; never retried.
     private func send(_ action: FanvilAction, name: String) async throws(PhoneCommandError) {
         let query = try FanvilRequests.query(for: action, options: options)
-        let request = HTTPRequest(
-            url: baseURL + options.path + "?" + query, authentication: authentication, tls: tls,
-            connectTimeout: connectTimeout, totalTimeout: requestTimeout, maxResponseBytes: 64 * 1024)
+        let request = endpoint.request(options.path + "?" + query, authentication: authentication, maxResponseBytes: 64 * 1024)
         let response: HTTPResponse
         do {
             response = try await transport.execute(request)
         } catch {
-            let failure = YealinkResponses.failure(error, phoneID: phoneID)
+            let failure = YealinkResponses.failure(error, phoneID: endpoint.phoneID)
             context.logger.debug("fanvil request failed", metadata: ["phone.request": "\(name)", "error": "\(failure)"])
             throw failure
         }
-        if let failure = FanvilResponses.failure(status: response.status, phoneID: phoneID) {
+        if let failure = FanvilResponses.failure(status: response.status, phoneID: endpoint.phoneID) {
             context.logger.debug("fanvil request refused", metadata: ["phone.request": "\(name)", "error": "\(failure)"])
             throw failure
         }

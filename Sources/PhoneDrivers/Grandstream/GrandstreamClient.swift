@@ -3,46 +3,33 @@
 /// The passcode travels in the query string, as the CTI API requires; the URL is therefore never logged or put
 /// in an error message here, and ``PhoneHTTPClient`` redacts `passcode`/`password` values from its own logs.
 struct GrandstreamClient: Sendable {
-    private let phoneID: String
-    private let baseURL: String
+    private let endpoint: PhoneEndpoint
     private let passcodeParameter: String
     private let passcode: String
-    private let tls: TLSOptions
-    private let connectTimeout: Duration
-    private let totalTimeout: Duration
     private let http: any PhoneHTTPTransport
+
+    private var phoneID: String { endpoint.phoneID }
 
     private static let maximumResponseBytes = 64 * 1024
 
     init(configuration: PhoneConfiguration, passcodeParameter: String, http: any PhoneHTTPTransport)
         throws(DriverOptionError)
     {
-        guard var url = configuration.url, !url.isEmpty else {
-            throw DriverOptionError(keyPath: "url", message: "a Grandstream phone needs url: http(s)://<phone address>")
-        }
+        endpoint = try PhoneEndpoint(configuration, urlHint: "a Grandstream phone needs url: http(s)://<phone address>")
         guard let passcode = configuration.password, !passcode.isEmpty else {
             throw DriverOptionError(
                 keyPath: "password", message: "a Grandstream phone needs its CTI passcode (admin or user password)")
         }
-        while url.hasSuffix("/") { url.removeLast() }
-        baseURL = url
-        phoneID = configuration.id
         self.passcodeParameter = passcodeParameter
         self.passcode = passcode
-        tls = TLSOptions(caFile: configuration.caFile, insecure: configuration.insecureTLS)
-        connectTimeout = configuration.connectTimeout
-        totalTimeout = configuration.requestTimeout
         self.http = http
     }
 
     /// Sends one request and returns the phone's successful answer.
     func send(_ request: GrandstreamRequest, purpose: String) async throws(PhoneCommandError) -> GrandstreamResponse {
-        var url = baseURL + "/cgi-bin/" + request.function + "?" + passcodeParameter + "="
-            + GrandstreamRequest.encoded(passcode)
-        if !request.parameters.isEmpty { url += "&" + request.parameters }
-        let httpRequest = HTTPRequest(
-            url: url, tls: tls, connectTimeout: connectTimeout, totalTimeout: totalTimeout,
-            maxResponseBytes: Self.maximumResponseBytes)
+        var target = "/cgi-bin/" + request.function + "?" + passcodeParameter + "=" + GrandstreamRequest.encoded(passcode)
+        if !request.parameters.isEmpty { target += "&" + request.parameters }
+        let httpRequest = endpoint.request(target, authentication: .none, maxResponseBytes: Self.maximumResponseBytes)
         let response: HTTPResponse
         do {
             response = try await http.execute(httpRequest)

@@ -209,23 +209,16 @@ public struct PolyDriver: PhoneDriver {
 
 /// Everything a Poly driver reads from its phone entry, checked once.
 struct PolySettings: Sendable {
-    var phoneID: String
-    var baseURL: String
+    var endpoint: PhoneEndpoint
     var username: String
     var password: String
-    var tls: TLSOptions
-    var connectTimeout: Duration
-    var requestTimeout: Duration
     var options: PolyOptions
+
+    var phoneID: String { endpoint.phoneID }
 
     init(_ configuration: PhoneConfiguration) throws(DriverOptionError) {
         options = try PolyOptions(model: configuration.model, options: configuration.options)
-        guard let url = configuration.url, HTTPRequest.hasAllowedScheme(url) else {
-            throw DriverOptionError(keyPath: "url", message: "expected the phone's http:// or https:// address")
-        }
-        var base = url
-        while base.hasSuffix("/") { base.removeLast() }
-        baseURL = base
+        endpoint = try PhoneEndpoint(configuration, urlHint: "expected the phone's http:// or https:// address")
         guard let password = configuration.password, !password.isEmpty else {
             throw DriverOptionError(
                 keyPath: "password",
@@ -243,10 +236,6 @@ struct PolySettings: Sendable {
             username = user
         }
         self.password = password
-        phoneID = configuration.id
-        tls = TLSOptions(caFile: configuration.caFile, insecure: configuration.insecureTLS)
-        connectTimeout = configuration.connectTimeout
-        requestTimeout = configuration.requestTimeout
     }
 
     /// A request to `path` on this phone with its TLS settings and timeouts.
@@ -254,8 +243,8 @@ struct PolySettings: Sendable {
         _ path: String, method: HTTPMethod, body: [UInt8]? = nil, contentType: String? = nil,
         authentication: HTTPAuthentication
     ) -> HTTPRequest {
-        HTTPRequest(
-            url: baseURL + path, method: method, body: body, contentType: contentType, authentication: authentication,
-            tls: tls, connectTimeout: connectTimeout, totalTimeout: requestTimeout, maxResponseBytes: 256 * 1024)
+        endpoint.request(
+            path, method: method, body: body, contentType: contentType, authentication: authentication,
+            maxResponseBytes: 256 * 1024)
     }
 }

@@ -1,13 +1,11 @@
 /// Sends ``SnomRequest``s to one phone and turns HTTP outcomes into ``PhoneCommandError``s an installer can act on.
 struct SnomClient: Sendable {
-    private let phoneID: String
-    private let baseURL: String
+    private let endpoint: PhoneEndpoint
     private let authentication: HTTPAuthentication
     private let scheme: SnomOptions.AuthScheme
-    private let tls: TLSOptions
-    private let connectTimeout: Duration
-    private let totalTimeout: Duration
     private let http: any PhoneHTTPTransport
+
+    private var phoneID: String { endpoint.phoneID }
 
     /// Responses are HTML pages nobody reads; a small cap keeps a misbehaving phone from costing memory.
     private static let maximumResponseBytes = 256 * 1024
@@ -15,12 +13,7 @@ struct SnomClient: Sendable {
     init(configuration: PhoneConfiguration, scheme: SnomOptions.AuthScheme, http: any PhoneHTTPTransport)
         throws(DriverOptionError)
     {
-        guard var url = configuration.url, !url.isEmpty else {
-            throw DriverOptionError(keyPath: "url", message: "a Snom phone needs url: http(s)://<phone address>")
-        }
-        while url.hasSuffix("/") { url.removeLast() }
-        baseURL = url
-        phoneID = configuration.id
+        endpoint = try PhoneEndpoint(configuration, urlHint: "a Snom phone needs url: http(s)://<phone address>")
         self.scheme = scheme
         if let user = configuration.username {
             let password = configuration.password ?? ""
@@ -28,19 +21,14 @@ struct SnomClient: Sendable {
         } else {
             authentication = .none
         }
-        tls = TLSOptions(caFile: configuration.caFile, insecure: configuration.insecureTLS)
-        connectTimeout = configuration.connectTimeout
-        totalTimeout = configuration.requestTimeout
         self.http = http
     }
 
     /// Sends one request; any 2xx or 3xx answer is success (`number=` answers 302, keys 200).
     @discardableResult
     func send(_ request: SnomRequest, purpose: String) async throws(PhoneCommandError) -> HTTPResponse {
-        let httpRequest = HTTPRequest(
-            url: baseURL + request.target, authentication: authentication, tls: tls,
-            connectTimeout: connectTimeout, totalTimeout: totalTimeout,
-            maxResponseBytes: Self.maximumResponseBytes)
+        let httpRequest = endpoint.request(
+            request.target, authentication: authentication, maxResponseBytes: Self.maximumResponseBytes)
         let response: HTTPResponse
         do {
             response = try await http.execute(httpRequest)

@@ -53,12 +53,8 @@ public struct YealinkDriver: PhoneDriver {
     /// The phone's options.
     public let options: YealinkOptions
 
-    private let phoneID: String
-    private let baseURL: String
+    private let endpoint: PhoneEndpoint
     private let authentication: HTTPAuthentication
-    private let tls: TLSOptions
-    private let connectTimeout: Duration
-    private let requestTimeout: Duration
     private let transport: any PhoneHTTPTransport
     private let context: PhoneDriverContext
     private let tracker = YealinkCallTracker()
@@ -68,20 +64,13 @@ public struct YealinkDriver: PhoneDriver {
         configuration: PhoneConfiguration, context: PhoneDriverContext, transport: (any PhoneHTTPTransport)? = nil
     ) throws {
         options = try YealinkOptions(configuration.options)
-        guard let url = configuration.url, !url.isEmpty else {
-            throw DriverOptionError(keyPath: "url", message: "a Yealink phone needs url: http://<phone address>")
-        }
+        endpoint = try PhoneEndpoint(configuration, urlHint: "a Yealink phone needs url: http(s)://<phone address>")
         traits = YealinkModelTraits(model: configuration.model)
         var capabilities: Set<PhoneCapability> = [.dial, .answer, .hangup, .hold, .resume]
         if options.doNotDisturb { capabilities.insert(.dnd) }
         if options.transfer, traits.supportsKeyChaining { capabilities.insert(.transfer) }
         self.capabilities = capabilities
-        phoneID = configuration.id
-        baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         authentication = options.authentication.credentials(user: configuration.username, password: configuration.password)
-        tls = TLSOptions(caFile: configuration.caFile, insecure: configuration.insecureTLS)
-        connectTimeout = configuration.connectTimeout
-        requestTimeout = configuration.requestTimeout
         self.transport = transport ?? context.http
         self.context = context
     }
@@ -96,7 +85,7 @@ public struct YealinkDriver: PhoneDriver {
             target = await chosen(call, else: [.alerting])
             if target == nil, !traits.hasOKKey {
                 throw .noCall(
-                    "no ringing call known on phone \(phoneID); this model has no OK key, so answering needs "
+                    "no ringing call known on phone \(endpoint.phoneID); this model has no OK key, so answering needs "
                         + "the call id from its incoming_call action URL")
             }
             action = .answer(target)
@@ -108,7 +97,7 @@ public struct YealinkDriver: PhoneDriver {
             action = .hold(target)
         case .resume(let call):
             guard let resumed = await chosen(call, else: [.held]) else {
-                throw .noCall("no held call known on phone \(phoneID); resuming needs the call id from its hold event")
+                throw .noCall("no held call known on phone \(endpoint.phoneID); resuming needs the call id from its hold event")
             }
             target = resumed
             action = .resume(resumed)
@@ -142,7 +131,7 @@ public struct YealinkDriver: PhoneDriver {
             return .accepted(body: "OK")
         case .event(let kind):
             let tracked = await tracker.apply(kind)
-            context.events.emit(PhoneEvent(phoneID: phoneID, at: context.now(), kind: tracked))
+            context.events.emit(PhoneEvent(phoneID: endpoint.phoneID, at: context.now(), kind: tracked))
             return .accepted(body: "OK")
         }
     }
@@ -167,18 +156,16 @@ public struct YealinkDriver: PhoneDriver {
     /// Sends one request and maps its answer; never retried (a repeated key press is a second press).
     private func send(_ action: YealinkAction, name: String) async throws(PhoneCommandError) {
         let query = try YealinkRequests.query(for: action, options: options)
-        let request = HTTPRequest(
-            url: baseURL + options.path + "?" + query, authentication: authentication, tls: tls,
-            connectTimeout: connectTimeout, totalTimeout: requestTimeout, maxResponseBytes: 64 * 1024)
+        let request = endpoint.request(options.path + "?" + query, authentication: authentication, maxResponseBytes: 64 * 1024)
         let response: HTTPResponse
         do {
             response = try await transport.execute(request)
         } catch {
-            let failure = YealinkResponses.failure(error, phoneID: phoneID)
+            let failure = YealinkResponses.failure(error, phoneID: endpoint.phoneID)
             context.logger.debug("yealink request failed", metadata: ["phone.request": "\(name)", "error": "\(failure)"])
             throw failure
         }
-        if let failure = YealinkResponses.failure(status: response.status, body: response.text, phoneID: phoneID) {
+        if let failure = YealinkResponses.failure(status: response.status, body: response.text, phoneID: endpoint.phoneID) {
             context.logger.debug("yealink request refused", metadata: ["phone.request": "\(name)", "error": "\(failure)"])
             throw failure
         }
