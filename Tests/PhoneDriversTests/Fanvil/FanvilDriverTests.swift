@@ -13,25 +13,19 @@ func withFanvil(
     options: [String: DriverOptionValue] = [:], password: String? = nil, _ body: (FanvilHarness) async throws -> Void
 ) async throws {
     let emulator = try await FanvilPhoneEmulator.start()
+    let events = YealinkEventLog()
+    let configuration = PhoneConfiguration(
+        id: "fv-\(UInt32.random(in: 0...UInt32.max))", driver: "fanvil", url: emulator.baseURL,
+        username: emulator.user, password: password ?? emulator.password, model: "X4U", options: DriverOptions(options))
     try await withAsyncDefer({ await emulator.stop() }) {
-        let events = YealinkEventLog()
-        try await withPhoneHTTPClient(logs: events.logs) { client in
-            let configuration = PhoneConfiguration(
-                id: "fv-\(UInt32.random(in: 0...UInt32.max))", driver: "fanvil", url: emulator.baseURL,
-                username: emulator.user, password: password ?? emulator.password, model: "X4U",
-                options: DriverOptions(options))
-            let driver = try FanvilDriver(
-                configuration: configuration, context: PhoneDriverContext(events: events.sink, logger: events.logger),
-                transport: client)
-            try await withEventIngress(phoneID: configuration.id, driver: driver) { ingress, provisioning in
-                let text = FanvilDriver.descriptor.provisioning(configuration, provisioning)
-                #expect(emulator.loadConfiguration(text) == 11, "one action URL per event")
-                try await body(
-                    FanvilHarness(
-                        emulator: emulator, driver: driver, events: events, logs: events.logs, ingress: ingress,
-                        configuration: configuration, provisioningText: text))
-            }
-        }
+        try await withPhoneHarness(
+            emulator, configuration: configuration, events: events, logs: events.logs, descriptor: FanvilDriver.descriptor,
+            driver: { client in
+                try FanvilDriver(
+                    configuration: configuration,
+                    context: PhoneDriverContext(events: events.sink, logger: events.logger), transport: client)
+            },
+            load: { #expect(emulator.loadConfiguration($0) == 11, "one action URL per event") }, body)
     }
 }
 

@@ -14,26 +14,20 @@ func withGrandstreamPhone<Result: Sendable>(
     passcode: String = grandstreamPasscode, options: [String: DriverOptionValue] = [:],
     _ body: (GrandstreamHarness) async throws -> Result
 ) async throws -> Result {
-    let logs = HTTPLogCapture()
+    let (logs, events) = (HTTPLogCapture(), EventCollector())
     let emulator = GrandstreamPhoneEmulator(passcode: grandstreamPasscode)
     try await emulator.start()
+    let configuration = PhoneConfiguration(
+        id: "desk-9", driver: "grandstream", url: emulator.baseURL, password: passcode, model: "GRP2614",
+        connectTimeout: .seconds(1), requestTimeout: .seconds(3), options: DriverOptions(options))
     return try await withAsyncDefer({ await emulator.stop() }) {
-        try await withPhoneHTTPClient(logs: logs) { client in
-            let events = EventCollector()
-            let configuration = PhoneConfiguration(
-                id: "desk-9", driver: "grandstream", url: emulator.baseURL, password: passcode, model: "GRP2614",
-                connectTimeout: .seconds(1), requestTimeout: .seconds(3), options: DriverOptions(options))
-            let driver = try GrandstreamDriver(
-                configuration: configuration,
-                context: PhoneDriverContext(events: events.sink, logger: logs.logger, http: client))
-            return try await withEventIngress(phoneID: configuration.id, driver: driver) { ingress, provisioning in
-                let text = GrandstreamDriver.descriptor.provisioning(configuration, provisioning)
-                emulator.loadSettings(text)
-                return try await body(
-                    GrandstreamHarness(
-                        emulator: emulator, driver: driver, events: events, logs: logs, ingress: ingress,
-                        configuration: configuration, provisioningText: text))
-            }
-        }
+        try await withPhoneHarness(
+            emulator, configuration: configuration, events: events, logs: logs, descriptor: GrandstreamDriver.descriptor,
+            driver: { client in
+                try GrandstreamDriver(
+                    configuration: configuration,
+                    context: PhoneDriverContext(events: events.sink, logger: logs.logger, http: client))
+            },
+            load: emulator.loadSettings, body)
     }
 }

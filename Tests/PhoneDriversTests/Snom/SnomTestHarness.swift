@@ -17,27 +17,21 @@ func withSnomPhone<Result: Sendable>(
     model: String? = "D785", options: [String: DriverOptionValue] = [:],
     _ body: (SnomHarness) async throws -> Result
 ) async throws -> Result {
-    let logs = HTTPLogCapture()
+    let (logs, events) = (HTTPLogCapture(), EventCollector())
     let emulator = SnomPhoneEmulator(login: login)
     try await emulator.start()
+    let configuration = PhoneConfiguration(
+        id: "desk-7", driver: "snom", url: emulator.baseURL + "/", username: username, password: password,
+        model: model, connectTimeout: .seconds(1), requestTimeout: .seconds(3), options: DriverOptions(options))
     return try await withAsyncDefer({ await emulator.stop() }) {
-        try await withPhoneHTTPClient(logs: logs) { client in
-            let events = EventCollector()
-            let configuration = PhoneConfiguration(
-                id: "desk-7", driver: "snom", url: emulator.baseURL + "/", username: username, password: password,
-                model: model, connectTimeout: .seconds(1), requestTimeout: .seconds(3), options: DriverOptions(options))
-            let driver = try SnomDriver(
-                configuration: configuration,
-                context: PhoneDriverContext(events: events.sink, logger: logs.logger, http: client))
-            return try await withEventIngress(phoneID: configuration.id, driver: driver) { ingress, provisioning in
-                let text = SnomDriver.descriptor.provisioning(configuration, provisioning)
-                emulator.loadSettings(text)
-                return try await body(
-                    SnomHarness(
-                        emulator: emulator, driver: driver, events: events, logs: logs, ingress: ingress,
-                        configuration: configuration, provisioningText: text))
-            }
-        }
+        try await withPhoneHarness(
+            emulator, configuration: configuration, events: events, logs: logs, descriptor: SnomDriver.descriptor,
+            driver: { client in
+                try SnomDriver(
+                    configuration: configuration,
+                    context: PhoneDriverContext(events: events.sink, logger: logs.logger, http: client))
+            },
+            load: emulator.loadSettings, body)
     }
 }
 

@@ -49,25 +49,19 @@ func withYealink(
 ) async throws {
     let emulator = try await YealinkPhoneEmulator.start(
         authentication: authentication, remoteControl: remoteControl, model: model)
+    let events = YealinkEventLog()
+    let configuration = PhoneConfiguration(
+        id: "yl-\(UInt32.random(in: 0...UInt32.max))", driver: "yealink", url: emulator.baseURL,
+        username: emulator.user, password: password ?? emulator.password, model: model, options: DriverOptions(options))
     try await withAsyncDefer({ await emulator.stop() }) {
-        let events = YealinkEventLog()
-        try await withPhoneHTTPClient(logs: events.logs) { client in
-            let configuration = PhoneConfiguration(
-                id: "yl-\(UInt32.random(in: 0...UInt32.max))", driver: "yealink", url: emulator.baseURL,
-                username: emulator.user, password: password ?? emulator.password, model: model,
-                options: DriverOptions(options))
-            let driver = try YealinkDriver(
-                configuration: configuration,
-                context: PhoneDriverContext(events: events.sink, logger: events.logger), transport: client)
-            try await withEventIngress(phoneID: configuration.id, driver: driver) { ingress, provisioning in
-                let text = YealinkDriver.descriptor.provisioning(configuration, provisioning)
-                emulator.loadConfiguration(text)
-                try await body(
-                    YealinkHarness(
-                        emulator: emulator, driver: driver, events: events, logs: events.logs, ingress: ingress,
-                        configuration: configuration, provisioningText: text))
-            }
-        }
+        try await withPhoneHarness(
+            emulator, configuration: configuration, events: events, logs: events.logs, descriptor: YealinkDriver.descriptor,
+            driver: { client in
+                try YealinkDriver(
+                    configuration: configuration,
+                    context: PhoneDriverContext(events: events.sink, logger: events.logger), transport: client)
+            },
+            load: { emulator.loadConfiguration($0) }, body)
     }
 }
 

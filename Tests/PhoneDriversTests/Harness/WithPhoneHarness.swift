@@ -1,0 +1,25 @@
+import PhoneDrivers
+import TestSupport
+
+/// Builds the driver under test for a started `emulator`, serves the driver's event route over HTTP, hands the
+/// emulator the settings the driver prints for it (`load`), and runs `body` with all of it.
+///
+/// The driver's HTTP client logs into `logs` and is shut down afterwards; stopping the emulator is the caller's,
+/// since each emulator starts differently.
+func withPhoneHarness<Emulator: Sendable, Driver: PhoneDriver, Events: Sendable, Result>(
+    _ emulator: Emulator, configuration: PhoneConfiguration, events: Events, logs: HTTPLogCapture,
+    descriptor: PhoneDriverDescriptor, driver makeDriver: (PhoneHTTPClient) throws -> Driver,
+    load: (String) -> Void, _ body: (PhoneHarness<Emulator, Driver, Events>) async throws -> Result
+) async throws -> Result {
+    try await withPhoneHTTPClient(logs: logs) { client in
+        let driver = try makeDriver(client)
+        return try await withEventIngress(phoneID: configuration.id, driver: driver) { ingress, provisioning in
+            let text = descriptor.provisioning(configuration, provisioning)
+            load(text)
+            return try await body(
+                PhoneHarness(
+                    emulator: emulator, driver: driver, events: events, logs: logs, ingress: ingress,
+                    configuration: configuration, provisioningText: text))
+        }
+    }
+}
