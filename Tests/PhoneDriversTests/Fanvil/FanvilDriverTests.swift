@@ -20,11 +20,7 @@ func withFanvil(
     try await withAsyncDefer({ await emulator.stop() }) {
         try await withPhoneHarness(
             emulator, configuration: configuration, events: events, logs: events.logs, descriptor: FanvilDriver.descriptor,
-            driver: { client in
-                try FanvilDriver(
-                    configuration: configuration,
-                    context: PhoneDriverContext(events: events.sink, logger: events.logger), transport: client)
-            },
+            driver: { try FanvilDriver(configuration: $0, context: $1) },
             load: { #expect(emulator.loadConfiguration($0) == 11, "one action URL per event") }, body)
     }
 }

@@ -23,11 +23,7 @@ func withGrandstreamPhone<Result: Sendable>(
     return try await withAsyncDefer({ await emulator.stop() }) {
         try await withPhoneHarness(
             emulator, configuration: configuration, events: events, logs: logs, descriptor: GrandstreamDriver.descriptor,
-            driver: { client in
-                try GrandstreamDriver(
-                    configuration: configuration,
-                    context: PhoneDriverContext(events: events.sink, logger: logs.logger, http: client))
-            },
+            driver: { try GrandstreamDriver(configuration: $0, context: $1) },
             load: emulator.loadSettings, body)
     }
 }

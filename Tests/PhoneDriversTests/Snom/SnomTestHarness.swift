@@ -26,11 +26,7 @@ func withSnomPhone<Result: Sendable>(
     return try await withAsyncDefer({ await emulator.stop() }) {
         try await withPhoneHarness(
             emulator, configuration: configuration, events: events, logs: logs, descriptor: SnomDriver.descriptor,
-            driver: { client in
-                try SnomDriver(
-                    configuration: configuration,
-                    context: PhoneDriverContext(events: events.sink, logger: logs.logger, http: client))
-            },
+            driver: { try SnomDriver(configuration: $0, context: $1) },
             load: emulator.loadSettings, body)
     }
 }

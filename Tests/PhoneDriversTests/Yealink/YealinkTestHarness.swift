@@ -56,11 +56,7 @@ func withYealink(
     try await withAsyncDefer({ await emulator.stop() }) {
         try await withPhoneHarness(
             emulator, configuration: configuration, events: events, logs: events.logs, descriptor: YealinkDriver.descriptor,
-            driver: { client in
-                try YealinkDriver(
-                    configuration: configuration,
-                    context: PhoneDriverContext(events: events.sink, logger: events.logger), transport: client)
-            },
+            driver: { try YealinkDriver(configuration: $0, context: $1) },
             load: { emulator.loadConfiguration($0) }, body)
     }
 }
