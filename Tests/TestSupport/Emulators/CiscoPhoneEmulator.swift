@@ -7,7 +7,7 @@ import Synchronization
 /// `Dial:` and `Key:` URIs, `/DeviceInformationX`, and the call page `/CGI/Java/CallInfo1`.
 ///
 /// It sends no events, like the real phone. The server can be stopped and started again on the same port.
-public final class CiscoPhoneEmulator: Sendable {
+public final class CiscoPhoneEmulator: HTTPPhoneEmulator {
     /// How the emulated phone (and its CUCM) is set up.
     public struct Configuration: Sendable {
         /// The CUCM user the authentication URL accepts, with its password.
@@ -40,7 +40,7 @@ public final class CiscoPhoneEmulator: Sendable {
 
     public let configuration: Configuration
     private let state = Mutex(State())
-    private let server = RestartableHTTPServer(name: "CiscoPhoneEmulator", serverName: "Cisco")
+    public let webServer = RestartableHTTPServer(name: "CiscoPhoneEmulator", serverName: "Cisco")
 
     private init(configuration: Configuration) {
         self.configuration = configuration
@@ -56,9 +56,6 @@ public final class CiscoPhoneEmulator: Sendable {
         return try await withAsyncDefer({ await emulator.stop() }) { try await body(emulator) }
     }
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { server.baseURL }
-    public var port: Int { server.port }
     /// Every request received, in order.
     public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// Every internal URI the phone executed (after authentication), in order.
@@ -87,12 +84,7 @@ public final class CiscoPhoneEmulator: Sendable {
 
     /// Starts listening: on a new port the first time, on the same port afterwards.
     public func start() async throws {
-        try await server.start(makeRouter())
-    }
-
-    /// Stops listening, as a phone that lost power or network.
-    public func stop() async {
-        await server.stop()
+        try await webServer.start(makeRouter())
     }
 
     // MARK: Routes

@@ -6,7 +6,7 @@ import Synchronization
 /// `$variables` (Fanvil's own list is not public; this emulates what the driver assumes).
 ///
 /// Callbacks a key press causes are fired before the request is answered.
-public final class FanvilPhoneEmulator: Sendable {
+public final class FanvilPhoneEmulator: HTTPPhoneEmulator {
     public enum CallState: String, Sendable, Equatable { case ringing, dialing, talking, held }
 
     public struct Call: Sendable, Equatable {
@@ -48,7 +48,7 @@ public final class FanvilPhoneEmulator: Sendable {
     public let password: String
     public let account = "2001"
     private let state = Mutex(State())
-    private let server = RestartableHTTPServer(name: "FanvilPhoneEmulator", serverName: "FanvilPhoneEmulator")
+    public let webServer = RestartableHTTPServer(name: "FanvilPhoneEmulator", serverName: "FanvilPhoneEmulator")
 
     private init(user: String, password: String) {
         self.user = user
@@ -62,12 +62,8 @@ public final class FanvilPhoneEmulator: Sendable {
         return phone
     }
 
-    public var port: Int { server.port }
-    public var baseURL: String { server.baseURL }
-    /// Takes the phone off the network.
-    public func stop() async { await server.stop() }
-    /// Brings the phone back on the same port.
-    public func restart() async throws { try await server.start { request in await self.handle(request) } }
+    /// Brings the phone (back) on the network, on the same port after ``stop()``.
+    public func restart() async throws { try await webServer.start { request in await self.handle(request) } }
 
     /// The request targets (path and query) received, in order.
     public var targets: [String] { state.withLock { $0.requests.map(\.target) } }

@@ -8,7 +8,7 @@ import Synchronization
 /// `# <web UI field> = <url>` lines. The phone substitutes `$remote`, `$display_remote`, `$local`, `$active_user`.
 /// Besides the documented operations it implements the unconfirmed `cmd=unhold` and the keys `HOLD`,
 /// `TRANSFER`…`SEND` and a DND key, so the driver's configurable variants can be exercised.
-public final class GrandstreamPhoneEmulator: Sendable {
+public final class GrandstreamPhoneEmulator: HTTPPhoneEmulator {
     /// One line of the phone.
     public struct Line: Sendable, Equatable {
         public var line: Int
@@ -35,7 +35,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
     private let passcode: String
     private let dndKey: String
     private let state = Mutex(State())
-    private let server = RestartableHTTPServer(name: "GrandstreamPhoneEmulator")
+    public let webServer = RestartableHTTPServer(name: "GrandstreamPhoneEmulator")
 
     /// Creates a phone accepting `passcode`; `dndKey` is the key the installer set to DND.
     public init(passcode: String, local: String = "100", dndKey: String = "MPK3") {
@@ -44,8 +44,6 @@ public final class GrandstreamPhoneEmulator: Sendable {
         self.dndKey = dndKey
     }
 
-    public var port: Int { server.port }
-    public var baseURL: String { server.baseURL }
     /// Every request received, in order (targets with the passcode).
     public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// The targets with the passcode value replaced by `P`, for exact comparisons.
@@ -80,12 +78,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
 
     /// Starts listening: on a new port the first time, on the same port after ``stop()``.
     public func start() async throws {
-        try await server.start { request in await self.handle(request) }
-    }
-
-    /// Stops listening; the port stays reserved for ``start()``.
-    public func stop() async {
-        await server.stop()
+        try await webServer.start { request in await self.handle(request) }
     }
 
     // MARK: The outside world

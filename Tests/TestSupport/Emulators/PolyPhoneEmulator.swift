@@ -12,7 +12,7 @@ import Synchronization
 /// REST answers `{"Status":"2000"}` or Poly's 4xxx codes; callStatus reflects the calls; `/push` executes
 /// `tel:\\<number>` and records every pushed URI. State changes are notified as the phone would, in order, on
 /// one delivery task. The server can be stopped and started again on the same port.
-public final class PolyPhoneEmulator: Sendable {
+public final class PolyPhoneEmulator: HTTPPhoneEmulator {
     /// How the emulated phone is set up.
     public struct Configuration: Sendable {
         /// The admin password REST accepts with user `Polycom`.
@@ -56,7 +56,7 @@ public final class PolyPhoneEmulator: Sendable {
 
     public let configuration: Configuration
     private let state = Mutex(State())
-    private let server = RestartableHTTPServer(name: "PolyPhoneEmulator", serverName: "Poly")
+    public let webServer = RestartableHTTPServer(name: "PolyPhoneEmulator", serverName: "Poly")
     private let digest = HTTPDigestVerifier(realm: "PUSH Authentication")
     private let outbox: AsyncStream<String>.Continuation
     private let outboxStream: AsyncStream<String>
@@ -83,10 +83,6 @@ public final class PolyPhoneEmulator: Sendable {
 
     // MARK: Inspection
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { server.baseURL }
-    /// The listening port (kept across stop/start).
-    public var port: Int { server.port }
     /// Every request received, in order.
     public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// Every internal URI executed from `/push`, in order.
@@ -154,12 +150,7 @@ public final class PolyPhoneEmulator: Sendable {
 
     /// Starts listening: on a new port the first time, on the same port afterwards.
     public func start() async throws {
-        try await server.start(makeRouter())
-    }
-
-    /// Stops listening, as a phone that lost power or network; calls are kept.
-    public func stop() async {
-        await server.stop()
+        try await webServer.start(makeRouter())
     }
 
     // MARK: Routes

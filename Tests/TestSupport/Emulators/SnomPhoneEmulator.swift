@@ -7,7 +7,7 @@ import Synchronization
 /// Action URLs are loaded from the settings file a driver prints (``loadSettings(_:)``); the phone substitutes
 /// `$call-id`, `$remote`, `$display_remote`, `$local` and `$cancel_reason` and calls the URL with GET before it
 /// answers the request that caused the event, so a test sees the events as soon as the command returns.
-public final class SnomPhoneEmulator: Sendable {
+public final class SnomPhoneEmulator: HTTPPhoneEmulator {
     /// How the web server checks logins (the phone's `http_scheme`).
     public enum Login: Sendable {
         /// No `http_user` set.
@@ -48,7 +48,7 @@ public final class SnomPhoneEmulator: Sendable {
     public let local: String
     private let login: WebLogin
     private let state = Mutex(State())
-    private let server = RestartableHTTPServer(name: "SnomPhoneEmulator", serverName: "snom embedded")
+    public let webServer = RestartableHTTPServer(name: "SnomPhoneEmulator", serverName: "snom embedded")
 
     /// Creates a phone; call ``start()`` to listen.
     public init(login: Login, local: String = "sip:100@pbx.example.test") {
@@ -61,10 +61,6 @@ public final class SnomPhoneEmulator: Sendable {
         self.local = local
     }
 
-    /// The bound port (the same after a restart).
-    public var port: Int { server.port }
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { server.baseURL }
     /// Every request received, in order.
     public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// The `command.htm` request targets received, in order.
@@ -109,12 +105,7 @@ public final class SnomPhoneEmulator: Sendable {
 
     /// Starts listening: on a new port the first time, on the same port after ``stop()``.
     public func start() async throws {
-        try await server.start { request in await self.handle(request) }
-    }
-
-    /// Stops listening; the port stays reserved for ``start()``.
-    public func stop() async {
-        await server.stop()
+        try await webServer.start { request in await self.handle(request) }
     }
 
     // MARK: The outside world

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// It fires the callbacks a command causes before it answers the command, so a test sees the events as soon
 /// as the driver's `perform` returns.
-public final class YealinkPhoneEmulator: Sendable {
+public final class YealinkPhoneEmulator: HTTPPhoneEmulator {
     /// How the web server authenticates.
     public typealias Authentication = WebLogin.Scheme
 
@@ -105,7 +105,7 @@ public final class YealinkPhoneEmulator: Sendable {
 
     private let login: WebLogin
     private let state: Mutex<State>
-    private let server = RestartableHTTPServer(name: "YealinkPhoneEmulator", serverName: "YealinkPhoneEmulator")
+    public let webServer = RestartableHTTPServer(name: "YealinkPhoneEmulator", serverName: "YealinkPhoneEmulator")
 
     private init(user: String, password: String, authentication: Authentication, remoteControl: RemoteControl, model: String) {
         self.login = WebLogin(scheme: authentication, user: user, password: password, realm: "Yealink Web")
@@ -124,15 +124,8 @@ public final class YealinkPhoneEmulator: Sendable {
         return phone
     }
 
-    /// The bound port.
-    public var port: Int { server.port }
-    /// `http://127.0.0.1:<port>`: the phone's `url:`.
-    public var baseURL: String { server.baseURL }
-
-    /// Takes the phone off the network (the port stops accepting connections).
-    public func stop() async { await server.stop() }
-    /// Brings the phone back on the same port.
-    public func restart() async throws { try await server.start { request in await self.handle(request) } }
+    /// Brings the phone (back) on the network, on the same port after ``stop()``.
+    public func restart() async throws { try await webServer.start { request in await self.handle(request) } }
 
     // MARK: Inspection
 
