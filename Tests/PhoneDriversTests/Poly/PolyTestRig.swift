@@ -48,13 +48,7 @@ struct PolyTestRig {
                 // A notification arriving while the ingress shuts down would crash the HTTP server's
                 // channel handler, so the phone falls silent before the ingress goes.
                 defer { emulator.setNotificationURL(nil) }
-                do {
-                    try await body(rig)
-                } catch {
-                    await emulator.drainNotifications()
-                    throw error
-                }
-                await emulator.drainNotifications()
+                try await withAsyncDefer({ await emulator.drainNotifications() }) { try await body(rig) }
             }
         }
     }
