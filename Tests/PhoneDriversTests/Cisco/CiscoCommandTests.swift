@@ -16,8 +16,8 @@ struct CiscoCommandTests {
             let request = try #require(rig.executes.first)
             #expect(request.method == "POST")
             #expect(request.text == CiscoTestRig.expectedForm("Dial:+441632960123"))
-            #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
-            #expect(request.headers["authorization"]
+            #expect(request.header("content-type") == "application/x-www-form-urlencoded")
+            #expect(request.header("authorization")
                 == "Basic " + Data("ctiuser:Cucm-Pa55".utf8).base64EncodedString())
             #expect(rig.emulator.executedURIs == ["Dial:+441632960123"])
             #expect(rig.emulator.calls.map(\.remote) == ["+441632960123"])

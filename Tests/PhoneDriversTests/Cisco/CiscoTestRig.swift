@@ -34,7 +34,7 @@ struct CiscoTestRig {
     }
 
     /// The Execute requests the emulator received.
-    var executes: [CiscoPhoneEmulator.RecordedRequest] {
+    var executes: [ReceivedHTTPRequest] {
         emulator.requests.filter { $0.target == "/CGI/Execute" }
     }
 

@@ -5,48 +5,24 @@ import PhoneDrivers
 import Testing
 import TestSupport
 
-struct FanvilHarness: Sendable {
-    let emulator: FanvilPhoneEmulator
-    let receiver: YealinkCallbackReceiver
-    let driver: FanvilDriver
-    let events: YealinkEventLog
-    let configuration: PhoneConfiguration
-    let provisioningText: String
-}
+/// A Fanvil emulator, the driver under test, and a bridge-like ingress, wired together.
+typealias FanvilHarness = PhoneHarness<FanvilPhoneEmulator, FanvilDriver, YealinkEventLog>
 
+/// Runs `body` with a fresh emulator, driver and ingress; everything is shut down afterwards.
 func withFanvil(
     options: [String: DriverOptionValue] = [:], password: String? = nil, _ body: (FanvilHarness) async throws -> Void
 ) async throws {
     let emulator = try await FanvilPhoneEmulator.start()
     let events = YealinkEventLog()
-    let client = PhoneHTTPClient(logger: events.logger)
-    defer { client.shutdown() }
-    let phoneID = "fv-\(UInt32.random(in: 0...UInt32.max))"
     let configuration = PhoneConfiguration(
-        id: phoneID, driver: "fanvil", url: emulator.baseURL, username: emulator.user,
-        password: password ?? emulator.password, model: "X4U", options: DriverOptions(options))
-    let driver = try FanvilDriver(
-        configuration: configuration, context: PhoneDriverContext(events: events.sink, logger: events.logger),
-        transport: client)
-    let token = "tok-\(UInt64.random(in: 0...UInt64.max))"
-    let receiver = try await YealinkCallbackReceiver.start(phoneID: phoneID, token: token) { callback in
-        yealinkVerdict(await driver.receive(yealinkEventRequest(callback)))
+        id: "fv-\(UInt32.random(in: 0...UInt32.max))", driver: "fanvil", url: emulator.baseURL,
+        username: emulator.user, password: password ?? emulator.password, model: "X4U", options: DriverOptions(options))
+    try await withAsyncDefer({ await emulator.stop() }) {
+        try await withPhoneHarness(
+            emulator, configuration: configuration, events: events, logs: events.logs, descriptor: FanvilDriver.descriptor,
+            driver: { try FanvilDriver(configuration: $0, context: $1) },
+            load: { #expect(emulator.loadConfiguration($0) == 11, "one action URL per event") }, body)
     }
-    let text = FanvilDriver.descriptor.provisioning(
-        configuration, PhoneProvisioning(eventBaseURL: receiver.eventBaseURL, eventToken: token, bridgeHost: "127.0.0.1"))
-    #expect(emulator.loadConfiguration(text) == 11, "one action URL per event")
-    let harness = FanvilHarness(
-        emulator: emulator, receiver: receiver, driver: driver, events: events, configuration: configuration,
-        provisioningText: text)
-    do {
-        try await body(harness)
-    } catch {
-        await receiver.stop()
-        await emulator.stop()
-        throw error
-    }
-    await receiver.stop()
-    await emulator.stop()
 }
 
 @Suite("Fanvil driver")
@@ -181,8 +157,8 @@ struct FanvilDriverTests {
     @Test("malformed callbacks emit nothing: a hostile call_id, or a call event with no call in progress")
     func malformed() async throws {
         try await withFanvil { fanvil in
-            let base = fanvil.receiver.eventBaseURL
-            let token = fanvil.receiver.token
+            let base = fanvil.ingress.eventBaseURL
+            let token = fanvil.ingress.token
             let hostile = try await YealinkCallbackSender.get("\(base)/call_established?token=\(token)&call_id=1%3BRELEASE")
             #expect(hostile.status == 400)
             let orphan = try await YealinkCallbackSender.get("\(base)/call_terminated?token=\(token)")

@@ -10,7 +10,7 @@ struct PolyEventTests {
     func provisioning() async throws {
         try await PolyTestRig.run { rig in
             let url = try PolyTestRig.notificationURL(in: rig.provisioning)
-            #expect(url.hasPrefix(rig.ingress.eventBaseURL(phoneID: rig.configuration.id) + "/telephony?token="))
+            #expect(url.hasPrefix(rig.ingress.eventBaseURL + "/telephony?token="))
             for line in [
                 #"apps.telNotification.incomingEvent="1""#, #"apps.telNotification.outgoingEvent="1""#,
                 #"apps.telNotification.offhookEvent="1""#, #"apps.telNotification.onhookEvent="1""#,

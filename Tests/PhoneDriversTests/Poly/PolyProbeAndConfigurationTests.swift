@@ -11,7 +11,7 @@ struct PolyProbeAndConfigurationTests {
     func probeDownAndUp() async throws {
         try await PolyTestRig.run { rig in
             #expect(await rig.driver.probe() == .reachable)
-            #expect(rig.requests(to: "/api/v1/mgmt/device/info").last?.headers["authorization"]
+            #expect(rig.requests(to: "/api/v1/mgmt/device/info").last?.header("authorization")
                 == polyBasic("Polycom", rig.emulator.configuration.adminPassword))
             await rig.emulator.stop()
             guard case .unreachable(let code, let message) = await rig.driver.probe() else {
@@ -47,7 +47,7 @@ struct PolyProbeAndConfigurationTests {
         try await PolyTestRig.run(options: ["api": .string("push")]) { rig in
             #expect(await rig.driver.probe() == .reachable)
             #expect(rig.requests(to: "/push").last?.method == "GET")
-            #expect(rig.requests(to: "/push").last?.headers["authorization"]?.hasPrefix("Digest ") == true)
+            #expect(rig.requests(to: "/push").last?.header("authorization")?.hasPrefix("Digest ") == true)
             await rig.emulator.stop()
             guard case .unreachable = await rig.driver.probe() else { Issue.record("not unreachable"); return }
             try await rig.emulator.start()

@@ -17,9 +17,9 @@ struct PolyPushCommandTests {
             #expect(pushes.count == 2)
             let pushed = try #require(pushes.last)
             #expect(pushed.text == #"<PolycomIPPhone><Data priority="Critical">tel:\\*72#</Data></PolycomIPPhone>"#)
-            #expect(pushed.headers["content-type"] == "application/x-com-polycom-spipx")
-            #expect(pushed.headers["authorization"]?.hasPrefix("Digest ") == true)
-            #expect(pushed.headers["authorization"]?.contains(#"username="pushuser""#) == true)
+            #expect(pushed.header("content-type") == "application/x-com-polycom-spipx")
+            #expect(pushed.header("authorization")?.hasPrefix("Digest ") == true)
+            #expect(pushed.header("authorization")?.contains(#"username="pushuser""#) == true)
             #expect(rig.emulator.pushedURIs == [#"tel:\\*72#"#])
 
             // Push gives no handle; the notifications carry the call.

@@ -15,8 +15,8 @@ struct PolyRESTCommandTests {
             let dial = try #require(dials.first)
             #expect(dial.method == "POST")
             #expect(dial.text == #"{"data":{"Dest":"+441632960123","Line":"1","Type":"TEL"}}"#)
-            #expect(dial.headers["content-type"] == "application/json")
-            #expect(dial.headers["authorization"] == polyBasic("Polycom", rig.emulator.configuration.adminPassword))
+            #expect(dial.header("content-type") == "application/json")
+            #expect(dial.header("authorization") == polyBasic("Polycom", rig.emulator.configuration.adminPassword))
             let handle = try #require(rig.emulator.calls.first?.handle)
             #expect(outcome.callID == PhoneCallID(handle))
 

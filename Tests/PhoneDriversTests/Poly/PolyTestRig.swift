@@ -10,7 +10,7 @@ struct PolyTestRig {
     let emulator: PolyPhoneEmulator
     let driver: PolyDriver
     let events: EventCollector
-    let ingress: PolyEventIngress
+    let ingress: TestEventIngress
     let configuration: PhoneConfiguration
     let provisioning: String
 
@@ -27,7 +27,6 @@ struct PolyTestRig {
             let client = PhoneHTTPClient(logger: Logger(label: "test.poly.http"))
             defer { client.shutdown() }
             let phoneID = "poly-\(UUID().uuidString.prefix(8))"
-            let token = UUID().uuidString
             let api = try PolyOptions(model: model, options: DriverOptions(options)).api
             let configuration = PhoneConfiguration(
                 id: phoneID, driver: "poly", url: emulator.baseURL,
@@ -40,16 +39,8 @@ struct PolyTestRig {
                 configuration: configuration,
                 context: PhoneDriverContext(events: events.sink, logger: Logger(label: "test.poly")),
                 transport: client)
-            try await PolyEventIngress.withIngress(
-                phoneID: phoneID, token: token,
-                handler: { callback in
-                    await PolyTestRig.deliver(callback, to: driver)
-                }
-            ) { ingress in
-                let provisioning = PolyDriver.descriptor(transport: client).provisioning(
-                    configuration,
-                    PhoneProvisioning(
-                        eventBaseURL: ingress.eventBaseURL(phoneID: phoneID), eventToken: token, bridgeHost: "127.0.0.1"))
+            try await withEventIngress(phoneID: phoneID, driver: driver) { ingress, provisioningInput in
+                let provisioning = PolyDriver.descriptor(transport: client).provisioning(configuration, provisioningInput)
                 emulator.setNotificationURL(try PolyTestRig.notificationURL(in: provisioning))
                 let rig = PolyTestRig(
                     emulator: emulator, driver: driver, events: events, ingress: ingress,
@@ -57,26 +48,8 @@ struct PolyTestRig {
                 // A notification arriving while the ingress shuts down would crash the HTTP server's
                 // channel handler, so the phone falls silent before the ingress goes.
                 defer { emulator.setNotificationURL(nil) }
-                do {
-                    try await body(rig)
-                } catch {
-                    await emulator.drainNotifications()
-                    throw error
-                }
-                await emulator.drainNotifications()
+                try await withAsyncDefer({ await emulator.drainNotifications() }) { try await body(rig) }
             }
-        }
-    }
-
-    /// What the bridge's ingress does with a callback: the driver's verdict as an HTTP answer.
-    static func deliver(_ callback: PolyEventIngress.Callback, to driver: PolyDriver) async -> (status: Int, body: String) {
-        let request = PhoneEventRequest(
-            method: callback.method, subpath: callback.subpath, query: callback.query, headers: callback.headers,
-            body: callback.body)
-        switch await driver.receive(request) {
-        case .accepted(let body): return (200, body)
-        case .malformed(let reason): return (400, reason)
-        case .unknownRoute: return (404, "")
         }
     }
 
@@ -90,7 +63,7 @@ struct PolyTestRig {
     }
 
     /// The requests the emulator received on `path` (ignoring the query), in order.
-    func requests(to path: String) -> [PolyPhoneEmulator.RecordedRequest] {
+    func requests(to path: String) -> [ReceivedHTTPRequest] {
         emulator.requests.filter { $0.target.split(separator: "?").first.map(String.init) == path }
     }
 
@@ -106,5 +79,5 @@ enum PolyRigError: Error {
 
 /// Basic credentials as a REST client sends them.
 func polyBasic(_ user: String, _ password: String) -> String {
-    "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+    basicAuthorization(user: user, password: password)
 }

@@ -10,7 +10,7 @@ struct SnomAccessTests {
         try await withSnomPhone { phone in
             _ = try await phone.driver.perform(.dial(snomDial("2001")))
             let request = try #require(phone.emulator.requests.last)
-            #expect(request.headers["authorization"]?.hasPrefix("Basic ") == true)
+            #expect(request.header("authorization")?.hasPrefix("Basic ") == true)
             #expect(phone.emulator.commandTargets == ["/command.htm?number=2001"])
         }
     }
@@ -21,7 +21,7 @@ struct SnomAccessTests {
             login: .digest(user: "admin", password: snomPassword), options: ["authScheme": .string("digest")]
         ) { phone in
             _ = try await phone.driver.perform(.dial(snomDial("2001")))
-            #expect(phone.emulator.requests.last?.headers["authorization"]?.hasPrefix("Digest ") == true)
+            #expect(phone.emulator.requests.last?.header("authorization")?.hasPrefix("Digest ") == true)
             #expect(phone.emulator.calls.count == 1)
         }
     }

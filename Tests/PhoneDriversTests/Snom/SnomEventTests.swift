@@ -150,7 +150,7 @@ struct SnomEventTests {
     func malformedOverHTTP() async throws {
         try await withSnomPhone { phone in
             phone.emulator.loadSettings(
-                "<action_incoming_url perm=\"\">\(phone.ingress.eventBaseURL(phoneID: "desk-7"))/incoming?token=\(phone.token)&amp;remote=$remote</action_incoming_url>"
+                "<action_incoming_url perm=\"\">\(phone.ingress.eventBaseURL)/incoming?token=\(phone.token)&amp;remote=$remote</action_incoming_url>"
             )
             await phone.emulator.ringIncoming(from: "sip:0163@pbx.example.test")
             #expect(phone.ingress.statuses == [400])

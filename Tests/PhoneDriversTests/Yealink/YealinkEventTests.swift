@@ -64,7 +64,7 @@ struct YealinkEventTests {
             let id = await yealink.emulator.ring(from: "0163")
             try await yealink.events.waitFor(count: 1)
             for event in ["held", "unheld", "off_hook"] {
-                yealink.emulator.setActionURL(event, "\(yealink.receiver.eventBaseURL)/\(event)?token=\(yealink.receiver.token)&call_id=$call_id")
+                yealink.emulator.setActionURL(event, "\(yealink.ingress.eventBaseURL)/\(event)?token=\(yealink.ingress.token)&call_id=$call_id")
                 let fired = await yealink.emulator.fire(event, callID: id)
                 #expect(fired?.status == 200)
             }
@@ -119,7 +119,7 @@ struct YealinkEventTests {
         try await withYealink { yealink in
             let separator = pathAndQuery.contains("?") ? "&" : "?"
             let answer = try await YealinkCallbackSender.get(
-                "\(yealink.receiver.eventBaseURL)/\(pathAndQuery)\(separator)token=\(yealink.receiver.token)")
+                "\(yealink.ingress.eventBaseURL)/\(pathAndQuery)\(separator)token=\(yealink.ingress.token)")
             #expect(answer.status == 400)
             #expect(yealink.events.kinds.isEmpty)
         }
@@ -132,7 +132,7 @@ struct YealinkEventTests {
                 PhoneEventRequest(method: "POST", subpath: "incoming_call", query: [("call_id", "1")]))
             guard case .malformed = post else { Issue.record("expected malformed, got \(post)"); return }
             let unknown = try await YealinkCallbackSender.get(
-                "\(yealink.receiver.eventBaseURL)/ring_ring?token=\(yealink.receiver.token)&call_id=1")
+                "\(yealink.ingress.eventBaseURL)/ring_ring?token=\(yealink.ingress.token)&call_id=1")
             #expect(unknown.status == 404)
             #expect(yealink.events.kinds.isEmpty)
         }

@@ -2,27 +2,21 @@ import CallModel
 import Foundation
 import Logging
 import PhoneDrivers
-import Synchronization
 import TestSupport
 
-/// Events a driver emitted, and log lines it wrote, collected for assertions.
+/// Events a driver emitted, and log lines it (and its HTTP client) wrote, collected for assertions.
 final class YealinkEventLog: Sendable {
-    private let events = Mutex<[PhoneEvent]>([])
-    private let lines = Mutex<[String]>([])
+    private let collector = EventCollector()
+    /// Where the driver's and the client's log lines go.
+    let logs = HTTPLogCapture()
 
-    var sink: PhoneEventSink { PhoneEventSink { event in self.events.withLock { $0.append(event) } } }
-    var kinds: [PhoneEvent.Kind] { events.withLock { $0.map(\.kind) } }
-    var all: [PhoneEvent] { events.withLock { $0 } }
-    var logLines: [String] { lines.withLock { $0 } }
+    var sink: PhoneEventSink { collector.sink }
+    var kinds: [PhoneEvent.Kind] { collector.kinds }
+    var all: [PhoneEvent] { collector.all }
+    var logLines: [String] { logs.all }
 
     /// A logger at trace level whose lines (message and metadata) are kept.
-    var logger: Logger {
-        var logger = Logger(label: "test.yealink") { _ in YealinkCapturingLogHandler(log: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    func appendLine(_ line: String) { lines.withLock { $0.append(line) } }
+    var logger: Logger { logs.logger }
 
     /// Waits until at least `count` events arrived.
     @discardableResult
@@ -32,53 +26,15 @@ final class YealinkEventLog: Sendable {
     }
 }
 
-private struct YealinkCapturingLogHandler: LogHandler {
-    let log: YealinkEventLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
+/// A Yealink emulator, the driver under test, and a bridge-like ingress, wired together.
+typealias YealinkHarness = PhoneHarness<YealinkPhoneEmulator, YealinkDriver, YealinkEventLog>
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        log.appendLine("\(event.message) " + merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))
-    }
-}
-
-/// A Yealink emulator, the driver under test, and a bridge-like ingress wired together as an installer would:
-/// the emulator loads exactly the action URLs the driver's provisioning printed.
-struct YealinkHarness: Sendable {
-    let emulator: YealinkPhoneEmulator
-    let receiver: YealinkCallbackReceiver
-    let driver: YealinkDriver
-    let events: YealinkEventLog
-    let configuration: PhoneConfiguration
-    let provisioningText: String
-
+extension PhoneHarness where Emulator == YealinkPhoneEmulator {
     /// The Action URI requests the phone received (path and query).
     var targets: [String] { emulator.targets }
 
     func dial(_ raw: String) async throws -> PhoneCommandOutcome {
         try await driver.perform(.dial(try DialString(validating: raw)))
-    }
-}
-
-/// Turns a callback the test ingress received into what the bridge hands the driver.
-func yealinkEventRequest(_ callback: YealinkCallbackReceiver.Callback) -> PhoneEventRequest {
-    PhoneEventRequest(
-        method: callback.method, subpath: callback.subpath, query: callback.query, headers: callback.headers,
-        body: callback.body)
-}
-
-/// Maps a driver's verdict to the ingress answer.
-func yealinkVerdict(_ result: PhoneEventIngressResult) -> YealinkCallbackReceiver.Verdict {
-    switch result {
-    case .accepted(let body): .accepted(body)
-    case .malformed(let reason): .malformed(reason)
-    case .unknownRoute: .unknownRoute
     }
 }
 
@@ -94,34 +50,15 @@ func withYealink(
     let emulator = try await YealinkPhoneEmulator.start(
         authentication: authentication, remoteControl: remoteControl, model: model)
     let events = YealinkEventLog()
-    let client = PhoneHTTPClient(logger: events.logger)
-    defer { client.shutdown() }
-    let phoneID = "yl-\(UInt32.random(in: 0...UInt32.max))"
     let configuration = PhoneConfiguration(
-        id: phoneID, driver: "yealink", url: emulator.baseURL, username: emulator.user,
-        password: password ?? emulator.password, model: model, options: DriverOptions(options))
-    let driver = try YealinkDriver(
-        configuration: configuration,
-        context: PhoneDriverContext(events: events.sink, logger: events.logger), transport: client)
-    let token = "tok-\(UInt64.random(in: 0...UInt64.max))"
-    let receiver = try await YealinkCallbackReceiver.start(phoneID: phoneID, token: token) { callback in
-        yealinkVerdict(await driver.receive(yealinkEventRequest(callback)))
+        id: "yl-\(UInt32.random(in: 0...UInt32.max))", driver: "yealink", url: emulator.baseURL,
+        username: emulator.user, password: password ?? emulator.password, model: model, options: DriverOptions(options))
+    try await withAsyncDefer({ await emulator.stop() }) {
+        try await withPhoneHarness(
+            emulator, configuration: configuration, events: events, logs: events.logs, descriptor: YealinkDriver.descriptor,
+            driver: { try YealinkDriver(configuration: $0, context: $1) },
+            load: { emulator.loadConfiguration($0) }, body)
     }
-    let provisioningText = YealinkDriver.descriptor.provisioning(
-        configuration, PhoneProvisioning(eventBaseURL: receiver.eventBaseURL, eventToken: token, bridgeHost: "127.0.0.1"))
-    emulator.loadConfiguration(provisioningText)
-    let harness = YealinkHarness(
-        emulator: emulator, receiver: receiver, driver: driver, events: events, configuration: configuration,
-        provisioningText: provisioningText)
-    do {
-        try await body(harness)
-    } catch {
-        await receiver.stop()
-        await emulator.stop()
-        throw error
-    }
-    await receiver.stop()
-    await emulator.stop()
 }
 
 /// The error a throwing command produced, or nil.

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
 
 /// A Cisco CUCM phone on 127.0.0.1: `POST /CGI/Execute` (form field `XML`, HTTP Basic checked as CUCM's
@@ -8,7 +7,7 @@ import Synchronization
 /// `Dial:` and `Key:` URIs, `/DeviceInformationX`, and the call page `/CGI/Java/CallInfo1`.
 ///
 /// It sends no events, like the real phone. The server can be stopped and started again on the same port.
-public final class CiscoPhoneEmulator: Sendable {
+public final class CiscoPhoneEmulator: HTTPPhoneEmulator {
     /// How the emulated phone (and its CUCM) is set up.
     public struct Configuration: Sendable {
         /// The CUCM user the authentication URL accepts, with its password.
@@ -32,27 +31,16 @@ public final class CiscoPhoneEmulator: Sendable {
         public var remote: String
     }
 
-    /// One request as the emulator received it.
-    public struct RecordedRequest: Sendable {
-        public var method: String
-        public var target: String
-        /// Header names lower-cased.
-        public var headers: [String: String]
-        public var body: [UInt8]
-        public var text: String { String(decoding: body, as: UTF8.self) }
-    }
-
     private struct State: Sendable {
         var calls: [Call] = []
         var nextReference = 30_303_060
-        var requests: [RecordedRequest] = []
+        var requests: [ReceivedHTTPRequest] = []
         var executedURIs: [String] = []
-        var port = 0
-        var server: Task<Void, any Error>?
     }
 
     public let configuration: Configuration
     private let state = Mutex(State())
+    public let webServer = RestartableHTTPServer(name: "CiscoPhoneEmulator", serverName: "Cisco")
 
     private init(configuration: Configuration) {
         self.configuration = configuration
@@ -65,21 +53,11 @@ public final class CiscoPhoneEmulator: Sendable {
     ) async throws -> Result {
         let emulator = CiscoPhoneEmulator(configuration: configuration)
         try await emulator.start()
-        do {
-            let result = try await body(emulator)
-            await emulator.stop()
-            return result
-        } catch {
-            await emulator.stop()
-            throw error
-        }
+        return try await withAsyncDefer({ await emulator.stop() }) { try await body(emulator) }
     }
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
-    public var port: Int { state.withLock { $0.port } }
     /// Every request received, in order.
-    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// Every internal URI the phone executed (after authentication), in order.
     public var executedURIs: [String] { state.withLock { $0.executedURIs } }
     /// The live calls.
@@ -106,41 +84,14 @@ public final class CiscoPhoneEmulator: Sendable {
 
     /// Starts listening: on a new port the first time, on the same port afterwards.
     public func start() async throws {
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "CiscoPhoneEmulator")
-        logger.logLevel = .critical
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Cisco"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next(), bound > 0 else {
-            server.cancel()
-            throw CiscoEmulatorError.didNotStart
-        }
-        state.withLock {
-            $0.port = bound
-            $0.server = server
-        }
-    }
-
-    /// Stops listening, as a phone that lost power or network.
-    public func stop() async {
-        guard let server = state.withLock({ state in defer { state.server = nil }; return state.server }) else { return }
-        server.cancel()
-        _ = await server.result
+        try await webServer.start(makeRouter())
     }
 
     // MARK: Routes
 
     private func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.middlewares.add(CiscoRecordingMiddleware { request in self.state.withLock { $0.requests.append(request) } })
+        router.middlewares.add(RequestRecordingMiddleware { request in self.state.withLock { $0.requests.append(request) } })
         router.post("/CGI/Execute") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 40 * 1024)
@@ -161,8 +112,7 @@ public final class CiscoPhoneEmulator: Sendable {
     }
 
     private func hasCredentials(_ request: Request) -> Bool {
-        request.headers[.authorization]
-            == "Basic " + Data("\(configuration.user):\(configuration.password)".utf8).base64EncodedString()
+        request.headers[.authorization] == basicAuthorization(user: configuration.user, password: configuration.password)
     }
 
     private func execute(_ request: Request, form: String) -> Response {
@@ -279,30 +229,5 @@ public final class CiscoPhoneEmulator: Sendable {
     private static func xml(_ text: String) -> Response {
         Response(
             status: .ok, headers: [.contentType: "text/xml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-/// Why the Cisco emulator could not start.
-public enum CiscoEmulatorError: Error {
-    case didNotStart
-}
-
-/// Records every request (body included) before routing.
-private struct CiscoRecordingMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
-    let record: @Sendable (CiscoPhoneEmulator.RecordedRequest) -> Void
-
-    func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 1024 * 1024)
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        record(
-            CiscoPhoneEmulator.RecordedRequest(
-                method: request.method.rawValue, target: request.head.path ?? "", headers: headers,
-                body: Array(buffer.readableBytesView)))
-        return try await next(request, context)
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// `$variables` (Fanvil's own list is not public; this emulates what the driver assumes).
 ///
 /// Callbacks a key press causes are fired before the request is answered.
-public final class FanvilPhoneEmulator: Sendable {
+public final class FanvilPhoneEmulator: HTTPPhoneEmulator {
     public enum CallState: String, Sendable, Equatable { case ringing, dialing, talking, held }
 
     public struct Call: Sendable, Equatable {
@@ -25,8 +25,7 @@ public final class FanvilPhoneEmulator: Sendable {
     private struct State: Sendable {
         var remoteControlAllowed = true
         var sendsCallID = true
-        var targets: [String] = []
-        var authorizations: [String?] = []
+        var requests: [ReceivedHTTPRequest] = []
         var pressedKeys: [String] = []
         var calls: [Call] = []
         var nextCallID = 1
@@ -49,7 +48,7 @@ public final class FanvilPhoneEmulator: Sendable {
     public let password: String
     public let account = "2001"
     private let state = Mutex(State())
-    private let listenerBox = Mutex<YealinkEmulatorListener?>(nil)
+    public let webServer = RestartableHTTPServer(name: "FanvilPhoneEmulator", serverName: "FanvilPhoneEmulator")
 
     private init(user: String, password: String) {
         self.user = user
@@ -59,23 +58,17 @@ public final class FanvilPhoneEmulator: Sendable {
     /// Starts a phone on 127.0.0.1.
     public static func start(user: String = "admin", password: String = "Fan-s3cret!") async throws -> FanvilPhoneEmulator {
         let phone = FanvilPhoneEmulator(user: user, password: password)
-        let listener = YealinkEmulatorListener(name: "FanvilPhoneEmulator") { [weak phone] request in
-            guard let phone else { return YealinkEmulatorResponse(status: 503) }
-            return await phone.handle(request)
-        }
-        phone.listenerBox.withLock { $0 = listener }
-        try await listener.start()
+        try await phone.restart()
         return phone
     }
 
-    private var listener: YealinkEmulatorListener { listenerBox.withLock { $0! } }
-    public var port: Int { listener.port }
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
-    public func stop() async { await listener.stop() }
-    public func restart() async throws { try await listener.start() }
+    /// Brings the phone (back) on the network, on the same port after ``stop()``.
+    public func restart() async throws { try await webServer.start { request in await self.handle(request) } }
 
-    public var targets: [String] { state.withLock { $0.targets } }
-    public var authorizations: [String?] { state.withLock { $0.authorizations } }
+    /// The request targets (path and query) received, in order.
+    public var targets: [String] { state.withLock { $0.requests.map(\.target) } }
+    /// The `Authorization` header of each request received, in order.
+    public var authorizations: [String?] { state.withLock { $0.requests.map(\.authorization) } }
     public var pressedKeys: [String] { state.withLock { $0.pressedKeys } }
     public var calls: [Call] { state.withLock { $0.calls } }
     public var dials: [String] { state.withLock { $0.dials } }
@@ -144,25 +137,20 @@ public final class FanvilPhoneEmulator: Sendable {
         return await fire(event, call: call)
     }
 
-    private func handle(_ request: YealinkEmulatorRequest) async -> YealinkEmulatorResponse {
-        let authorization = request.header("authorization")
-        state.withLock {
-            $0.targets.append(request.target)
-            $0.authorizations.append(authorization)
-        }
-        let expected = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
-        guard authorization == expected else {
-            return YealinkEmulatorResponse(status: 401, headers: [("WWW-Authenticate", "Basic realm=\"VoIP Phone\"")])
+    private func handle(_ request: ReceivedHTTPRequest) async -> HTTPReply {
+        state.withLock { $0.requests.append(request) }
+        guard request.authorization == basicAuthorization(user: user, password: password) else {
+            return HTTPReply(status: 401, headers: [("WWW-Authenticate", "Basic realm=\"VoIP Phone\"")])
         }
         guard state.withLock({ $0.remoteControlAllowed }) else {
-            return YealinkEmulatorResponse(status: 403, body: "Forbidden")
+            return HTTPReply(status: 403, body: "Forbidden")
         }
         guard request.path == "/cgi-bin/ConfigManApp.com", let query = request.rawQuery, query.hasPrefix("key=") else {
-            return YealinkEmulatorResponse(status: 404)
+            return HTTPReply(status: 404)
         }
         let value = YealinkPhoneEmulator.percentDecoded(String(query.dropFirst(4).prefix { $0 != "&" }))
         for key in value.split(separator: ";") { await press(String(key)) }
-        return YealinkEmulatorResponse(status: 200, body: "OK")
+        return HTTPReply(status: 200, body: "OK")
     }
 
     private func press(_ key: String) async {

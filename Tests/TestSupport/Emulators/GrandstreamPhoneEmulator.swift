@@ -1,11 +1,5 @@
 import Foundation
-import Hummingbird
-import Logging
 import Synchronization
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// A Grandstream deskphone's CTI API on 127.0.0.1: `/cgi-bin/api-*?passcode=…`, JSON answers, two lines, and
 /// action-URL callbacks fired like the phone fires them (before it answers the request that caused them).
@@ -14,14 +8,7 @@ import Synchronization
 /// `# <web UI field> = <url>` lines. The phone substitutes `$remote`, `$display_remote`, `$local`, `$active_user`.
 /// Besides the documented operations it implements the unconfirmed `cmd=unhold` and the keys `HOLD`,
 /// `TRANSFER`…`SEND` and a DND key, so the driver's configurable variants can be exercised.
-public final class GrandstreamPhoneEmulator: Sendable {
-    /// One request as the phone received it.
-    public struct RecordedRequest: Sendable, Equatable {
-        public var method: String
-        /// Path and query exactly as sent (with the passcode).
-        public var target: String
-    }
-
+public final class GrandstreamPhoneEmulator: HTTPPhoneEmulator {
     /// One line of the phone.
     public struct Line: Sendable, Equatable {
         public var line: Int
@@ -36,7 +23,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
         var lines: [Line] = [1, 2].map { Line(line: $0, state: "idle", remoteNumber: "", remoteName: "", inbound: false) }
         var doNotDisturb = false
         var actionURLs: [String: String] = [:]
-        var requests: [RecordedRequest] = []
+        var requests: [ReceivedHTTPRequest] = []
         var fired: [String] = []
         var transferDigits: String?
         var lastTransferTarget: String?
@@ -48,7 +35,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
     private let passcode: String
     private let dndKey: String
     private let state = Mutex(State())
-    private let server = Mutex<(port: Int, task: Task<Void, Never>?)>((0, nil))
+    public let webServer = RestartableHTTPServer(name: "GrandstreamPhoneEmulator")
 
     /// Creates a phone accepting `passcode`; `dndKey` is the key the installer set to DND.
     public init(passcode: String, local: String = "100", dndKey: String = "MPK3") {
@@ -57,9 +44,8 @@ public final class GrandstreamPhoneEmulator: Sendable {
         self.dndKey = dndKey
     }
 
-    public var port: Int { server.withLock { $0.port } }
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
-    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    /// Every request received, in order (targets with the passcode).
+    public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// The targets with the passcode value replaced by `P`, for exact comparisons.
     public var ctiTargets: [String] {
         let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -92,48 +78,14 @@ public final class GrandstreamPhoneEmulator: Sendable {
 
     /// Starts listening: on a new port the first time, on the same port after ``stop()``.
     public func start() async throws {
-        let wanted = port
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "GrandstreamPhoneEmulator")
-        logger.logLevel = .critical
-        let router = Router()
-        router.get("/cgi-bin/{function}") { request, context in
-            await self.handle(request, function: context.parameters.get("function") ?? "")
-        }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: wanted)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger)
-        let task = Task {
-            try? await app.runService(gracefulShutdownSignals: [])
-            continuation.finish()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next(), bound > 0 else {
-            task.cancel()
-            throw HTTPTestServerError.didNotStart
-        }
-        server.withLock { $0 = (bound, task) }
-    }
-
-    /// Stops listening; the port stays reserved for ``start()``.
-    public func stop() async {
-        let task = server.withLock { server -> Task<Void, Never>? in
-            defer { server.task = nil }
-            return server.task
-        }
-        task?.cancel()
-        await task?.value
+        try await webServer.start { request in await self.handle(request) }
     }
 
     // MARK: The outside world
 
     /// A call from `number` rings on the first idle line; `fireCallback: false` rings without telling anyone.
     public func ringIncoming(from number: String, name: String = "", fireCallback: Bool = true) async {
-        let line = change { state -> Line? in
+        let line = state.withLock { state -> Line? in
             guard let index = state.lines.firstIndex(where: { $0.state == "idle" }) else { return nil }
             state.lines[index] = Line(line: index + 1, state: "ringing", remoteNumber: number, remoteName: name, inbound: true)
             return state.lines[index]
@@ -143,7 +95,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
 
     /// The far end of the dialing line answers.
     public func remoteAnswers() async {
-        let line = change { state -> Line? in
+        let line = state.withLock { state -> Line? in
             guard let index = state.lines.firstIndex(where: { $0.state == "dialing" }) else { return nil }
             state.lines[index].state = "connected"
             return state.lines[index]
@@ -153,7 +105,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
 
     /// The far end of the busy line hangs up; a ringing call becomes missed.
     public func remoteHangsUp() async {
-        let line = change { state -> Line? in
+        let line = state.withLock { state -> Line? in
             guard let index = state.lines.firstIndex(where: { $0.state != "idle" }) else { return nil }
             defer { state.lines[index].state = "idle" }
             return state.lines[index]
@@ -164,10 +116,12 @@ public final class GrandstreamPhoneEmulator: Sendable {
 
     // MARK: CTI
 
-    private func handle(_ request: Request, function: String) async -> Response {
-        let target = request.head.path ?? ""
-        state.withLock { $0.requests.append(RecordedRequest(method: request.method.rawValue, target: target)) }
-        let query = Self.queryItems(request.uri.query ?? "")
+    /// Records every request, checks the passcode, then serves `/cgi-bin/api-*`.
+    private func handle(_ request: ReceivedHTTPRequest) async -> HTTPReply {
+        state.withLock { $0.requests.append(request) }
+        guard request.path.hasPrefix("/cgi-bin/") else { return HTTPReply(status: 404) }
+        let function = request.path.dropFirst("/cgi-bin/".count)
+        let query = QueryItems.split(request.rawQuery ?? "")
         let presented = query.first { $0.name == "passcode" || $0.name == "password" }?.value
         guard presented == passcode else { return Self.json(#"{"response":"error","body":"failed"}"#) }
         switch function {
@@ -180,7 +134,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
             guard let number = query.first(where: { $0.name == "phonenumber" })?.value, !number.isEmpty else {
                 return Self.json(#"{"response":"error","body":false}"#)
             }
-            let line = change { state -> Line? in
+            let line = state.withLock { state -> Line? in
                 guard let index = state.lines.firstIndex(where: { $0.state == "idle" }) else { return nil }
                 state.lines[index] = Line(line: index + 1, state: "dialing", remoteNumber: number, remoteName: "", inbound: false)
                 return state.lines[index]
@@ -197,7 +151,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
             for key in keys { await press(key) }
             return Self.json(#"{"response":"success","body":"complete"}"#)
         default:
-            return Response(status: .notFound)
+            return HTTPReply(status: 404)
         }
     }
 
@@ -212,7 +166,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
             "unhold": ("onhold", "connected", "UnHold Call"),
         ]
         guard var transition = transitions[command] else { return false }
-        var line = change { state -> Line? in
+        var line = state.withLock { state -> Line? in
             guard let index = state.lines.firstIndex(where: { $0.state == transition.from }) else { return nil }
             defer { state.lines[index].state = transition.to }
             return state.lines[index]
@@ -220,7 +174,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
         if line == nil, command == "endcall" {
             // Ending a held call works too.
             transition = ("onhold", "idle", "Terminated Call")
-            line = change { state -> Line? in
+            line = state.withLock { state -> Line? in
                 guard let index = state.lines.firstIndex(where: { $0.state == "onhold" }) else { return nil }
                 defer { state.lines[index].state = "idle" }
                 return state.lines[index]
@@ -234,13 +188,13 @@ public final class GrandstreamPhoneEmulator: Sendable {
     private func press(_ key: String) async {
         switch key {
         case dndKey:
-            let on = change { state -> Bool? in
+            let on = state.withLock { state -> Bool? in
                 state.doNotDisturb.toggle()
                 return state.doNotDisturb
             } ?? false
             await fire(on ? "DND On" : "DND Off", nil)
         case "HOLD":
-            let toggled = change { state -> (Line, Bool)? in
+            let toggled = state.withLock { state -> (Line, Bool)? in
                 guard let index = state.lines.firstIndex(where: { $0.state == "connected" || $0.state == "onhold" }) else {
                     return nil
                 }
@@ -251,7 +205,7 @@ public final class GrandstreamPhoneEmulator: Sendable {
         case "TRANSFER":
             state.withLock { $0.transferDigits = "" }
         case "SEND", "OK":
-            let line = change { state -> Line? in
+            let line = state.withLock { state -> Line? in
                 guard let digits = state.transferDigits,
                     let index = state.lines.firstIndex(where: { $0.state == "connected" || $0.state == "onhold" })
                 else { return nil }
@@ -273,46 +227,19 @@ public final class GrandstreamPhoneEmulator: Sendable {
 
     private func fire(_ event: String, _ line: Line?) async {
         guard let template = state.withLock({ $0.actionURLs[event] }) else { return }
-        let values: [(String, String)] = [
-            ("$display_remote", line?.remoteName ?? ""), ("$remote", line?.remoteNumber ?? ""),
-            ("$display_local", ""), ("$local", local), ("$active_user", local),
-        ]
-        var url = template
-        for (variable, value) in values {
-            url = url.replacingOccurrences(of: variable, with: Self.queryEncoded(value))
-        }
+        let url = ActionURL.fill(
+            template,
+            [
+                ("$display_remote", line?.remoteName ?? ""), ("$remote", line?.remoteNumber ?? ""),
+                ("$display_local", ""), ("$local", local), ("$active_user", local),
+            ])
         state.withLock { $0.fired.append(url) }
-        guard let target = URL(string: url) else { return }
-        _ = try? await URLSession.shared.data(from: target)
-    }
-
-    private static let queryValueAllowed: CharacterSet = {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#?")
-        return allowed
-    }()
-
-    private static func queryEncoded(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: queryValueAllowed) ?? ""
+        await ActionURL.call(url)
     }
 
     // MARK: Helpers
 
-    private func change<Value>(_ body: (inout State) -> Value?) -> Value? {
-        state.withLock { body(&$0) }
-    }
-
-    private static func json(_ text: String) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    private static func queryItems(_ query: String) -> [(name: String, value: String)] {
-        query.split(separator: "&").map { item in
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
-            return (name, value)
-        }
+    private static func json(_ text: String) -> HTTPReply {
+        HTTPReply(status: 200, headers: [("Content-Type", "application/json")], body: text)
     }
 }

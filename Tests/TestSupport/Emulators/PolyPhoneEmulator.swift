@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
 
 #if canImport(FoundationNetworking)
@@ -13,7 +12,7 @@ import Synchronization
 /// REST answers `{"Status":"2000"}` or Poly's 4xxx codes; callStatus reflects the calls; `/push` executes
 /// `tel:\\<number>` and records every pushed URI. State changes are notified as the phone would, in order, on
 /// one delivery task. The server can be stopped and started again on the same port.
-public final class PolyPhoneEmulator: Sendable {
+public final class PolyPhoneEmulator: HTTPPhoneEmulator {
     /// How the emulated phone is set up.
     public struct Configuration: Sendable {
         /// The admin password REST accepts with user `Polycom`.
@@ -45,31 +44,19 @@ public final class PolyPhoneEmulator: Sendable {
         public var line: String
     }
 
-    /// One request as the emulator received it.
-    public struct RecordedRequest: Sendable {
-        public var method: String
-        /// Path plus query, exactly as sent.
-        public var target: String
-        /// Header names lower-cased.
-        public var headers: [String: String]
-        public var body: [UInt8]
-        public var text: String { String(decoding: body, as: UTF8.self) }
-    }
-
     private struct State: Sendable {
         var calls: [Call] = []
         var nextHandle: UInt32 = 0xb53e_57c0
-        var requests: [RecordedRequest] = []
+        var requests: [ReceivedHTTPRequest] = []
         var pushedURIs: [String] = []
         var notificationURL: String?
         var notificationStatuses: [Int] = []
         var pendingNotifications = 0
-        var port = 0
-        var server: Task<Void, any Error>?
     }
 
     public let configuration: Configuration
     private let state = Mutex(State())
+    public let webServer = RestartableHTTPServer(name: "PolyPhoneEmulator", serverName: "Poly")
     private let digest = HTTPDigestVerifier(realm: "PUSH Authentication")
     private let outbox: AsyncStream<String>.Continuation
     private let outboxStream: AsyncStream<String>
@@ -91,24 +78,13 @@ public final class PolyPhoneEmulator: Sendable {
             delivery.cancel()
         }
         try await emulator.start()
-        do {
-            let result = try await body(emulator)
-            await emulator.stop()
-            return result
-        } catch {
-            await emulator.stop()
-            throw error
-        }
+        return try await withAsyncDefer({ await emulator.stop() }) { try await body(emulator) }
     }
 
     // MARK: Inspection
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
-    /// The listening port (kept across stop/start).
-    public var port: Int { state.withLock { $0.port } }
     /// Every request received, in order.
-    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// Every internal URI executed from `/push`, in order.
     public var pushedURIs: [String] { state.withLock { $0.pushedURIs } }
     /// The live calls.
@@ -174,42 +150,14 @@ public final class PolyPhoneEmulator: Sendable {
 
     /// Starts listening: on a new port the first time, on the same port afterwards.
     public func start() async throws {
-        let requestedPort = port
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "PolyPhoneEmulator")
-        logger.logLevel = .critical
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname("127.0.0.1", port: requestedPort), serverName: "Poly"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next(), bound > 0 else {
-            server.cancel()
-            throw PolyEmulatorError.didNotStart
-        }
-        state.withLock {
-            $0.port = bound
-            $0.server = server
-        }
-    }
-
-    /// Stops listening, as a phone that lost power or network; calls are kept.
-    public func stop() async {
-        guard let server = state.withLock({ state in defer { state.server = nil }; return state.server }) else { return }
-        server.cancel()
-        _ = await server.result
+        try await webServer.start(makeRouter())
     }
 
     // MARK: Routes
 
     private func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.middlewares.add(PolyRecordingMiddleware { request in self.state.withLock { $0.requests.append(request) } })
+        router.middlewares.add(RequestRecordingMiddleware { request in self.state.withLock { $0.requests.append(request) } })
         router.post("/api/v1/callctrl/{action}") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 64 * 1024)
@@ -245,8 +193,7 @@ public final class PolyPhoneEmulator: Sendable {
     /// Basic `Polycom:<admin>` on every REST path; 404 when REST is disabled; 4010 with the factory password.
     private func rest(_ request: Request, _ handler: () throws -> Response) -> Response {
         guard configuration.restEnabled else { return Response(status: .notFound) }
-        let expected = "Basic " + Data("Polycom:\(configuration.adminPassword)".utf8).base64EncodedString()
-        guard request.headers[.authorization] == expected else {
+        guard request.headers[.authorization] == basicAuthorization(user: "Polycom", password: configuration.adminPassword) else {
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: #"Basic realm="Poly REST API""#])
         }
         if configuration.factoryPassword { return Self.status("4010") }
@@ -475,26 +422,5 @@ public final class PolyPhoneEmulator: Sendable {
 
 /// Why the Poly emulator could not do what a test asked.
 public enum PolyEmulatorError: Error {
-    case didNotStart
     case noNotificationURL
-}
-
-/// Records every request (body included) before routing.
-private struct PolyRecordingMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
-    let record: @Sendable (PolyPhoneEmulator.RecordedRequest) -> Void
-
-    func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 1024 * 1024)
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        record(
-            PolyPhoneEmulator.RecordedRequest(
-                method: request.method.rawValue, target: request.head.path ?? "", headers: headers,
-                body: Array(buffer.readableBytesView)))
-        return try await next(request, context)
-    }
 }

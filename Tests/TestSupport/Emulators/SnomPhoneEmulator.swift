@@ -1,11 +1,5 @@
 import Foundation
-import Hummingbird
-import Logging
 import Synchronization
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// A Snom deskphone's web server on 127.0.0.1: `command.htm` remote control, Basic or Digest login, a small call
 /// state, and action-URL callbacks fired the way the phone fires them.
@@ -13,7 +7,7 @@ import Synchronization
 /// Action URLs are loaded from the settings file a driver prints (``loadSettings(_:)``); the phone substitutes
 /// `$call-id`, `$remote`, `$display_remote`, `$local` and `$cancel_reason` and calls the URL with GET before it
 /// answers the request that caused the event, so a test sees the events as soon as the command returns.
-public final class SnomPhoneEmulator: Sendable {
+public final class SnomPhoneEmulator: HTTPPhoneEmulator {
     /// How the web server checks logins (the phone's `http_scheme`).
     public enum Login: Sendable {
         /// No `http_user` set.
@@ -22,16 +16,6 @@ public final class SnomPhoneEmulator: Sendable {
         case basic(user: String, password: String)
         /// `http_scheme` on.
         case digest(user: String, password: String)
-    }
-
-    /// One request as the phone received it.
-    public struct RecordedRequest: Sendable, Equatable {
-        /// `GET`, `POST`, …
-        public var method: String
-        /// Path and query exactly as sent.
-        public var target: String
-        /// Header fields, names lower-cased.
-        public var headers: [String: String]
     }
 
     /// One call on the phone.
@@ -53,7 +37,7 @@ public final class SnomPhoneEmulator: Sendable {
         var doNotDisturb = false
         var nextCall = 1
         var actionURLs: [String: String] = [:]
-        var requests: [RecordedRequest] = []
+        var requests: [ReceivedHTTPRequest] = []
         var fired: [String] = []
         var transferDigits: String?
         var lastTransferTarget: String?
@@ -62,23 +46,23 @@ public final class SnomPhoneEmulator: Sendable {
 
     /// The phone's own SIP identity (`$local`).
     public let local: String
-    private let login: Login
-    private let digest = HTTPDigestVerifier(realm: "snom", algorithm: .md5)
+    private let login: WebLogin
     private let state = Mutex(State())
-    private let server = Mutex<(port: Int, task: Task<Void, Never>?)>((0, nil))
+    public let webServer = RestartableHTTPServer(name: "SnomPhoneEmulator", serverName: "snom embedded")
 
     /// Creates a phone; call ``start()`` to listen.
     public init(login: Login, local: String = "sip:100@pbx.example.test") {
-        self.login = login
+        self.login =
+            switch login {
+            case .none: WebLogin(scheme: .none, user: "", password: "", realm: "snom")
+            case .basic(let user, let password): WebLogin(scheme: .basic, user: user, password: password, realm: "snom")
+            case .digest(let user, let password): WebLogin(scheme: .digest, user: user, password: password, realm: "snom")
+            }
         self.local = local
     }
 
-    /// The bound port (the same after a restart).
-    public var port: Int { server.withLock { $0.port } }
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
     /// Every request received, in order.
-    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// The `command.htm` request targets received, in order.
     public var commandTargets: [String] { requests.map(\.target).filter { $0.hasPrefix("/command.htm") } }
     /// The callback URLs fired, in order.
@@ -121,38 +105,7 @@ public final class SnomPhoneEmulator: Sendable {
 
     /// Starts listening: on a new port the first time, on the same port after ``stop()``.
     public func start() async throws {
-        let wanted = port
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "SnomPhoneEmulator")
-        logger.logLevel = .critical
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname("127.0.0.1", port: wanted), serverName: "snom embedded"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger)
-        let task = Task {
-            try? await app.runService(gracefulShutdownSignals: [])
-            continuation.finish()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next(), bound > 0 else {
-            task.cancel()
-            throw HTTPTestServerError.didNotStart
-        }
-        server.withLock { $0 = (bound, task) }
-    }
-
-    /// Stops listening; the port stays reserved for ``start()``.
-    public func stop() async {
-        let task = server.withLock { server -> Task<Void, Never>? in
-            defer { server.task = nil }
-            return server.task
-        }
-        task?.cancel()
-        await task?.value
+        try await webServer.start { request in await self.handle(request) }
     }
 
     // MARK: The outside world
@@ -178,7 +131,7 @@ public final class SnomPhoneEmulator: Sendable {
 
     /// The far end of the newest dialing call answers.
     public func remoteAnswers() async {
-        let call = update { state -> Call? in
+        let call = state.withLock { state -> Call? in
             guard let index = state.calls.lastIndex(where: { $0.state == "dialing" }) else { return nil }
             state.calls[index].state = "connected"
             return state.calls[index]
@@ -188,13 +141,13 @@ public final class SnomPhoneEmulator: Sendable {
 
     /// The far end of the newest call hangs up (with `cancelReason` for an unanswered outbound call).
     public func remoteHangsUp(cancelReason: String = "") async {
-        guard let call = update({ $0.calls.popLast() }) else { return }
+        guard let call = state.withLock({ $0.calls.popLast() }) else { return }
         await fire("action_disconnected_url", call: call, cancelReason: cancelReason)
     }
 
     /// The caller of the newest ringing call gives up: the phone reports a missed call.
     public func callerGivesUp() async {
-        let call = update { state -> Call? in
+        let call = state.withLock { state -> Call? in
             guard let index = state.calls.lastIndex(where: { $0.state == "ringing" }) else { return nil }
             return state.calls.remove(at: index)
         }
@@ -203,62 +156,35 @@ public final class SnomPhoneEmulator: Sendable {
 
     // MARK: Requests
 
-    private func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
-        router.get("/command.htm") { request, _ in await self.command(request) }
-        router.get("/index.htm") { request, _ in self.admit(request) ?? Self.page("snom embedded: status") }
-        return router
-    }
-
-    /// Records, then checks the login, then runs the route.
-    private func admit(_ request: Request) -> Response? {
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-        let target = request.head.path ?? ""
-        state.withLock {
-            $0.requests.append(RecordedRequest(method: request.method.rawValue, target: target, headers: headers))
-        }
-        let authorization = request.headers[.authorization]
-        switch login {
-        case .none:
-            return nil
-        case .basic(let user, let password):
-            let expected = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
-            if authorization == expected { return nil }
-            return Response(
-                status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"snom\""],
-                body: .init(byteBuffer: ByteBuffer(string: "<html><body>401 Unauthorized</body></html>")))
-        case .digest(let user, let password):
-            let outcome = digest.verify(
-                authorization: authorization, method: request.method.rawValue, uri: target, credentials: [user: password])
-            if outcome.isAuthenticated { return nil }
-            return Response(
-                status: .unauthorized, headers: [.wwwAuthenticate: digest.challenge()],
-                body: .init(byteBuffer: ByteBuffer(string: "<html><body>401 Unauthorized</body></html>")))
+    /// Records every request, checks the login, then serves `command.htm` and `index.htm`.
+    private func handle(_ request: ReceivedHTTPRequest) async -> HTTPReply {
+        state.withLock { $0.requests.append(request) }
+        if let refusal = login.refusal(of: request) { return refusal }
+        switch request.path {
+        case "/command.htm": return await command(query: request.rawQuery ?? "")
+        case "/index.htm": return Self.page("snom embedded: status")
+        default: return HTTPReply(status: 404)
         }
     }
 
-    private func command(_ request: Request) async -> Response {
-        if let refusal = admit(request) { return refusal }
-        guard state.withLock({ $0.hasRemoteControl }) else {
-            return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "Not Found")))
-        }
-        let items = Self.queryItems(request.uri.query ?? "")
+    private func command(query: String) async -> HTTPReply {
+        guard state.withLock({ $0.hasRemoteControl }) else { return HTTPReply(status: 404, body: "Not Found") }
+        let items = QueryItems.split(query)
         if let number = items.first(where: { $0.name == "number" })?.value {
-            let call = update { state -> Call? in
+            let call = state.withLock { state -> Call in
                 let call = Call(id: Self.callID(state.nextCall), inbound: false, state: "dialing", remote: number, displayRemote: "")
                 state.nextCall += 1
                 state.calls.append(call)
                 return call
             }
-            if let call { await fire("action_outgoing_url", call: call) }
-            return Response(status: .found, headers: [.location: "/index.htm"])
+            await fire("action_outgoing_url", call: call)
+            return HTTPReply(status: 302, headers: [("Location", "/index.htm")])
         }
         if items.contains(where: { $0.name == "RELEASE_ALL_CALLS" }) {
-            let ended = update { state -> [Call]? in
+            let ended = state.withLock { state -> [Call] in
                 defer { state.calls = [] }
                 return state.calls
-            } ?? []
+            }
             for call in ended { await fire("action_disconnected_url", call: call) }
         }
         if let keys = items.first(where: { $0.name == "key" })?.value {
@@ -270,7 +196,7 @@ public final class SnomPhoneEmulator: Sendable {
     private func press(_ key: String) async {
         switch key {
         case "ENTER" where state.withLock({ $0.transferDigits != nil }):
-            let transferred = update { state -> Call? in
+            let transferred = state.withLock { state -> Call? in
                 guard let index = state.calls.lastIndex(where: { $0.state == "connected" || $0.state == "held" }) else {
                     return nil
                 }
@@ -280,21 +206,21 @@ public final class SnomPhoneEmulator: Sendable {
             }
             if let transferred { await fire("action_transfer", call: transferred) }
         case "ENTER", "OFFHOOK", "SPEAKER", "HEADSET":
-            let answered = update { state -> Call? in
+            let answered = state.withLock { state -> Call? in
                 guard let index = state.calls.lastIndex(where: { $0.state == "ringing" }) else { return nil }
                 state.calls[index].state = "connected"
                 return state.calls[index]
             }
             if let answered { await fire("action_connected_url", call: answered) }
         case "CANCEL", "ONHOOK", "DISCONNECT":
-            let ended = update { state -> (Call, Bool)? in
+            let ended = state.withLock { state -> (Call, Bool)? in
                 guard let call = state.calls.popLast() else { return nil }
                 return (call, call.state == "ringing")
             }
             // A ringing call rejected with CANCEL fires no action URL (reference §5.1 quirk).
             if let (call, wasRinging) = ended, !wasRinging { await fire("action_disconnected_url", call: call) }
         case "F_HOLD", "F_R":
-            let toggled = update { state -> (Call, Bool)? in
+            let toggled = state.withLock { state -> (Call, Bool)? in
                 guard let index = state.calls.lastIndex(where: { $0.state == "connected" || $0.state == "held" }) else {
                     return nil
                 }
@@ -303,7 +229,7 @@ public final class SnomPhoneEmulator: Sendable {
             }
             if let (call, held) = toggled { await fire(held ? "action_hold" : "action_unhold", call: call) }
         case "DND":
-            let on = update { state -> Bool? in
+            let on = state.withLock { state -> Bool? in
                 state.doNotDisturb.toggle()
                 return state.doNotDisturb
             } ?? false
@@ -321,52 +247,25 @@ public final class SnomPhoneEmulator: Sendable {
 
     private func fire(_ setting: String, call: Call?, cancelReason: String = "") async {
         guard let template = state.withLock({ $0.actionURLs[setting] }) else { return }
-        let values: [(String, String)] = [
-            ("$display_remote", call?.displayRemote ?? ""), ("$cancel_reason", cancelReason),
-            ("$call-id", call?.id ?? ""), ("$remote", call?.remote ?? ""), ("$local", local),
-        ]
-        var url = template
-        for (variable, value) in values {
-            url = url.replacingOccurrences(of: variable, with: Self.queryEncoded(value))
-        }
+        let url = ActionURL.fill(
+            template,
+            [
+                ("$display_remote", call?.displayRemote ?? ""), ("$cancel_reason", cancelReason),
+                ("$call-id", call?.id ?? ""), ("$remote", call?.remote ?? ""), ("$local", local),
+            ])
         state.withLock { $0.fired.append(url) }
-        guard let target = URL(string: url) else { return }
-        _ = try? await URLSession.shared.data(from: target)
-    }
-
-    private static let queryValueAllowed: CharacterSet = {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#?")
-        return allowed
-    }()
-
-    private static func queryEncoded(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: queryValueAllowed) ?? ""
+        await ActionURL.call(url)
     }
 
     // MARK: Helpers
-
-    private func update<Value>(_ body: (inout State) -> Value?) -> Value? {
-        state.withLock { body(&$0) }
-    }
 
     private static func callID(_ number: Int) -> String {
         "\(number)a7c3e1f0@snom.test"
     }
 
-    private static func page(_ title: String) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "text/html"],
-            body: .init(byteBuffer: ByteBuffer(string: "<html><head><title>\(title)</title></head><body></body></html>")))
-    }
-
-    /// The query split like the phone does: `&`-separated items, `name[=value]`, values percent-decoded.
-    private static func queryItems(_ query: String) -> [(name: String, value: String)] {
-        query.split(separator: "&").map { item in
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
-            return (name, value)
-        }
+    private static func page(_ title: String) -> HTTPReply {
+        HTTPReply(
+            status: 200, headers: [("Content-Type", "text/html")],
+            body: "<html><head><title>\(title)</title></head><body></body></html>")
     }
 }

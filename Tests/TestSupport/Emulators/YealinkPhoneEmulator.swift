@@ -7,13 +7,9 @@ import Synchronization
 ///
 /// It fires the callbacks a command causes before it answers the command, so a test sees the events as soon
 /// as the driver's `perform` returns.
-public final class YealinkPhoneEmulator: Sendable {
+public final class YealinkPhoneEmulator: HTTPPhoneEmulator {
     /// How the web server authenticates.
-    public enum Authentication: Sendable, Equatable {
-        case none
-        case basic
-        case digest
-    }
+    public typealias Authentication = WebLogin.Scheme
 
     /// The phone's remote-control trust settings.
     public enum RemoteControl: Sendable, Equatable {
@@ -51,17 +47,6 @@ public final class YealinkPhoneEmulator: Sendable {
         public var dialled: String?
     }
 
-    /// One request the web server received.
-    public struct RecordedRequest: Sendable {
-        public var method: String
-        /// Path and query exactly as sent.
-        public var target: String
-        public var headers: [(name: String, value: String)]
-        public var body: [UInt8]
-        /// The `Authorization` header, if any.
-        public var authorization: String? { headers.first { $0.name == "authorization" }?.value }
-    }
-
     /// One callback the phone fired.
     public struct FiredCallback: Sendable, Equatable {
         public var event: String
@@ -84,7 +69,7 @@ public final class YealinkPhoneEmulator: Sendable {
     private struct State: Sendable {
         var remoteControl: RemoteControl
         var valueEncoding: ValueEncoding = .percentEncoded
-        var requests: [RecordedRequest] = []
+        var requests: [ReceivedHTTPRequest] = []
         var executedKeys: [String] = []
         var ignoredRequests: [String] = []
         var dials: [(number: String, outgoingURI: String?)] = []
@@ -105,9 +90,9 @@ public final class YealinkPhoneEmulator: Sendable {
     public static let modelsWithoutOKKey: Set<String> = ["T57W", "CP925", "CP935W"]
 
     /// The web login.
-    public let user: String
-    public let password: String
-    public let authentication: Authentication
+    public var user: String { login.user }
+    public var password: String { login.password }
+    public var authentication: Authentication { login.scheme }
     /// The model, e.g. `T46S`.
     public let model: String
     /// The account the phone is registered with.
@@ -116,15 +101,14 @@ public final class YealinkPhoneEmulator: Sendable {
     public let mac = "805ec0123456"
     public let firmware = "66.86.0.15"
     /// The Digest verifier when ``authentication`` is `.digest`.
-    public let digest = HTTPDigestVerifier(realm: "Yealink Web", algorithm: .md5)
+    public var digest: HTTPDigestVerifier { login.digest }
 
+    private let login: WebLogin
     private let state: Mutex<State>
-    private let listenerBox = Mutex<YealinkEmulatorListener?>(nil)
+    public let webServer = RestartableHTTPServer(name: "YealinkPhoneEmulator", serverName: "YealinkPhoneEmulator")
 
     private init(user: String, password: String, authentication: Authentication, remoteControl: RemoteControl, model: String) {
-        self.user = user
-        self.password = password
-        self.authentication = authentication
+        self.login = WebLogin(scheme: authentication, user: user, password: password, realm: "Yealink Web")
         self.model = model
         self.state = Mutex(State(remoteControl: remoteControl))
     }
@@ -136,31 +120,17 @@ public final class YealinkPhoneEmulator: Sendable {
     ) async throws -> YealinkPhoneEmulator {
         let phone = YealinkPhoneEmulator(
             user: user, password: password, authentication: authentication, remoteControl: remoteControl, model: model)
-        let listener = YealinkEmulatorListener(name: "YealinkPhoneEmulator") { [weak phone] request in
-            guard let phone else { return YealinkEmulatorResponse(status: 503) }
-            return await phone.handle(request)
-        }
-        phone.listenerBox.withLock { $0 = listener }
-        try await listener.start()
+        try await phone.restart()
         return phone
     }
 
-    private var listener: YealinkEmulatorListener { listenerBox.withLock { $0! } }
-
-    /// The bound port.
-    public var port: Int { listener.port }
-    /// `http://127.0.0.1:<port>`: the phone's `url:`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
-
-    /// Takes the phone off the network (the port stops accepting connections).
-    public func stop() async { await listener.stop() }
-    /// Brings the phone back on the same port.
-    public func restart() async throws { try await listener.start() }
+    /// Brings the phone (back) on the network, on the same port after ``stop()``.
+    public func restart() async throws { try await webServer.start { request in await self.handle(request) } }
 
     // MARK: Inspection
 
     /// Every request received, in order.
-    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var requests: [ReceivedHTTPRequest] { state.withLock { $0.requests } }
     /// The request targets of every request received.
     public var targets: [String] { requests.map(\.target) }
     /// Every key the phone acted on, in order (`ASW:33093`, `CALLEND`, `DNDOn`, a digit…).
@@ -257,52 +227,28 @@ public final class YealinkPhoneEmulator: Sendable {
 
     // MARK: Web server
 
-    private func handle(_ request: YealinkEmulatorRequest) async -> YealinkEmulatorResponse {
-        state.withLock {
-            $0.requests.append(
-                RecordedRequest(method: request.method, target: request.target, headers: request.headers, body: request.body))
-        }
-        if let refusal = authenticate(request) { return refusal }
+    private func handle(_ request: ReceivedHTTPRequest) async -> HTTPReply {
+        state.withLock { $0.requests.append(request) }
+        if let refusal = login.refusal(of: request) { return refusal }
         guard ["/servlet", "/cgi-bin/ConfigManApp.com", "/cgi-bin/cgiServer.exx"].contains(request.path) else {
-            return YealinkEmulatorResponse(status: 404, body: "<html><body>404 Not Found</body></html>")
+            return HTTPReply(status: 404, body: "<html><body>404 Not Found</body></html>")
         }
         switch state.withLock({ $0.remoteControl }) {
         case .allowed:
             break
         case .promptOnFirstRequest, .awaitingConfirmation:
             state.withLock { $0.remoteControl = .awaitingConfirmation }
-            return YealinkEmulatorResponse(
+            return HTTPReply(
                 status: 403, headers: [("Content-Type", "text/html")],
                 body: "<html><body>Remote control forbidden</body></html>")
         case .notInAllowList:
-            return YealinkEmulatorResponse(
+            return HTTPReply(
                 status: 403, headers: [("Content-Type", "text/html")], body: "<html><body>403 Forbidden</body></html>")
         }
         return await perform(query: request.rawQuery ?? "")
     }
 
-    private func authenticate(_ request: YealinkEmulatorRequest) -> YealinkEmulatorResponse? {
-        let authorization = request.header("authorization")
-        switch authentication {
-        case .none:
-            return nil
-        case .basic:
-            let expected = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
-            if authorization == expected { return nil }
-            return YealinkEmulatorResponse(
-                status: 401, headers: [("WWW-Authenticate", "Basic realm=\"Yealink Web\"")],
-                body: "<html><body>401 Unauthorized</body></html>")
-        case .digest:
-            let outcome = digest.verify(
-                authorization: authorization, method: request.method, uri: request.target, credentials: [user: password])
-            if outcome.isAuthenticated { return nil }
-            return YealinkEmulatorResponse(
-                status: 401, headers: [("WWW-Authenticate", digest.challenge())],
-                body: "<html><body>401 Unauthorized</body></html>")
-        }
-    }
-
-    private func perform(query: String) async -> YealinkEmulatorResponse {
+    private func perform(query: String) async -> HTTPReply {
         // Yealink ignores requests whose key is not the first parameter and dislikes a trailing '&'.
         if query.hasSuffix("&") || query.isEmpty {
             return ignore(query)
@@ -316,29 +262,29 @@ public final class YealinkPhoneEmulator: Sendable {
         switch first.name {
         case "phonecfg":
             guard first.value == "get" else { return ignore(query) }
-            return YealinkEmulatorResponse(
+            return HTTPReply(
                 status: 200, headers: [("Content-Type", "text/plain")],
                 body: "Firmware:\(firmware)\nAccount1|\(account)|\(account)|Agent \(account)|1|\(account)@\(accountHost)\n")
         case "number":
             await dial(first.value, outgoingURI: outgoingURI)
-            return YealinkEmulatorResponse(status: 200)
+            return HTTPReply(status: 200)
         case "key":
             if first.value.hasPrefix("number=") {
                 await dial(String(first.value.dropFirst("number=".count)), outgoingURI: outgoingURI)
-                return YealinkEmulatorResponse(status: 200)
+                return HTTPReply(status: 200)
             }
             var keys = first.value.split(separator: ";").map(String.init)
             if Self.modelsWithoutKeyChaining.contains(model) { keys = Array(keys.prefix(1)) }
             for key in keys { await press(key) }
-            return YealinkEmulatorResponse(status: 200)
+            return HTTPReply(status: 200)
         default:
             return ignore(query)
         }
     }
 
-    private func ignore(_ query: String) -> YealinkEmulatorResponse {
+    private func ignore(_ query: String) -> HTTPReply {
         state.withLock { $0.ignoredRequests.append(query) }
-        return YealinkEmulatorResponse(status: 200)
+        return HTTPReply(status: 200)
     }
 
     private func dial(_ number: String, outgoingURI: String?) async {
