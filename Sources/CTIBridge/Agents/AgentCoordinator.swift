@@ -21,7 +21,10 @@ actor AgentCoordinator {
     /// The last setting sent to each phone: settings reach a phone in the order the agent made them.
     private var settingTails: [String: Task<Void, Never>] = [:]
     private var phoneOnline: [String: Bool] = [:]
-    private(set) var nextDeadline: Date?
+
+    /// When the desk needs `tick()`. Asked by the timer a few times a second rather than worked out after every
+    /// input: it looks at every ringing call, which thousands of events a second need not pay for.
+    var nextDeadline: Date? { desk.nextDeadline }
 
     init(
         configuration: BridgeConfiguration, contacts: [ExternalContactEntry], store: StateStore, bus: Bus,
@@ -177,7 +180,6 @@ actor AgentCoordinator {
 
     /// Persists first, then publishes: a crash between the two republishes the stored truth at the next start.
     private func apply(_ effects: [DeskEffect]) {
-        defer { nextDeadline = desk.nextDeadline }
         guard !effects.isEmpty else { return }
         var changes = StateStore.Changes()
         for effect in effects {
