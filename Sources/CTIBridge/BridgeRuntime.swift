@@ -47,12 +47,12 @@ struct BridgeRuntime: Sendable {
         let contacts = try configuration.contacts.map { try ContactFileParser.parse(String(contentsOfFile: $0.file, encoding: .utf8)) } ?? []
 
         // Phones report from many tasks; the streams put their events in one order for the desk.
-        let (eventStream, eventContinuation) = AsyncStream<PhoneEvent>.makeStream()
+        let eventInputs = InputBatches<PhoneEvent>()
         let (statusStream, statusContinuation) = AsyncStream<PhoneStatusChange>.makeStream()
         let eventLogger = logger
         let events = PhoneEventSink { event in
             eventLogger.debug("phone event", metadata: ["phone.id": "\(event.phoneID)", "event": "\(event.kind)"])
-            eventContinuation.yield(event)
+            eventInputs.yield(event)
         }
         let fleet = try PhoneFleet(
             configuration: configuration, tokens: tokens, registry: registry, events: events, bus: bus,
@@ -98,7 +98,7 @@ struct BridgeRuntime: Sendable {
             services: [
                 BusService(client: client, bus: bus, online: online, logger: logger),
                 AgentService(
-                    coordinator: coordinator, reconciler: reconciler, events: eventStream, statuses: statusStream, client: client, topics: topics,
+                    coordinator: coordinator, reconciler: reconciler, events: eventInputs, statuses: statusStream, client: client, topics: topics,
                     logger: logger),
                 CommandService(dispatcher: dispatcher, client: client, bus: bus, logger: logger),
                 PhoneFleetService(fleet: fleet),
