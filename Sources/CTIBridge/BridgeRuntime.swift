@@ -69,7 +69,7 @@ struct BridgeRuntime: Sendable {
             logger: logger)
         let ingress = PhoneEventIngress(phones: fleet.ingressPhones, logger: logger)
         let sessions = fleet.sessions
-        let owners = Dictionary(uniqueKeysWithValues: configuration.phones.map { ($0.id, configuration.agent(owningPhone: $0.id)?.id) })
+        let owners = configuration.phoneOwners
         let api = APIRoutes(
             coordinator: coordinator, dispatcher: dispatcher, reconciler: reconciler, fleet: fleet,
             phonePayloads: {
@@ -78,7 +78,7 @@ struct BridgeRuntime: Sendable {
                     guard let session = sessions[id] else { continue }
                     payloads.append(
                         PhonePayload(
-                            id: id, driver: session.driverName, agent: owners[id] ?? nil, capabilities: session.capabilities,
+                            id: id, driver: session.driverName, agent: owners[id], capabilities: session.capabilities,
                             status: await session.currentStatus))
                 }
                 return payloads
