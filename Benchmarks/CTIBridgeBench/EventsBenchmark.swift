@@ -41,13 +41,18 @@ struct EventsBenchmark: AsyncParsableCommand {
         var base = 0
         for rate in rates + [nil as Int?] {
             try await Task.sleep(for: .milliseconds(200))
+            let cpuBefore = ProcessSample(pid: bridge.child.pid)?.cpuSeconds ?? 0
             let result = await load.run(rate: rate, duration: .seconds(seconds), numberBase: base)
+            // CPU time per event does not depend on what else the machine runs, unlike the rates.
+            let cpu = (ProcessSample(pid: bridge.child.pid)?.cpuSeconds ?? 0) - cpuBefore
             base += 10_000_000
             results.append(result)
             print(
                 "  \(result.label): \(Int(result.rate)) events/s sustained (\(result.completed) events, \(result.lost) lost, "
                     + "\(result.failedRequests) failed requests), \(result.latency.summary); "
-                    + "\(Int(result.messagesPerSecond)) MQTT messages/s, \(format(Double(result.messages) / Double(max(1, result.completed)))) per event")
+                    + "\(Int(result.messagesPerSecond)) MQTT messages/s, \(format(Double(result.messages) / Double(max(1, result.completed)))) per event; "
+                    + "bridge CPU \(format(cpu / result.seconds * 100)) % of one core, "
+                    + "\(Int(cpu * 1_000_000 / Double(max(1, result.completed)))) µs per event")
         }
         guard let maximum = results.last, maximum.messages > 0 else { throw BenchError("no messages seen") }
 

@@ -47,12 +47,12 @@ struct BridgeRuntime: Sendable {
         let contacts = try configuration.contacts.map { try ContactFileParser.parse(String(contentsOfFile: $0.file, encoding: .utf8)) } ?? []
 
         // Phones report from many tasks; the streams put their events in one order for the desk.
-        let (eventStream, eventContinuation) = AsyncStream<PhoneEvent>.makeStream()
+        let eventInputs = InputBatches<PhoneEvent>()
         let (statusStream, statusContinuation) = AsyncStream<PhoneStatusChange>.makeStream()
         let eventLogger = logger
         let events = PhoneEventSink { event in
             eventLogger.debug("phone event", metadata: ["phone.id": "\(event.phoneID)", "event": "\(event.kind)"])
-            eventContinuation.yield(event)
+            eventInputs.yield(event)
         }
         let fleet = try PhoneFleet(
             configuration: configuration, tokens: tokens, registry: registry, events: events, bus: bus,
@@ -69,7 +69,7 @@ struct BridgeRuntime: Sendable {
             logger: logger)
         let ingress = PhoneEventIngress(phones: fleet.ingressPhones, logger: logger)
         let sessions = fleet.sessions
-        let owners = Dictionary(uniqueKeysWithValues: configuration.phones.map { ($0.id, configuration.agent(owningPhone: $0.id)?.id) })
+        let owners = configuration.phoneOwners
         let api = APIRoutes(
             coordinator: coordinator, dispatcher: dispatcher, reconciler: reconciler, fleet: fleet,
             phonePayloads: {
@@ -78,7 +78,7 @@ struct BridgeRuntime: Sendable {
                     guard let session = sessions[id] else { continue }
                     payloads.append(
                         PhonePayload(
-                            id: id, driver: session.driverName, agent: owners[id] ?? nil, capabilities: session.capabilities,
+                            id: id, driver: session.driverName, agent: owners[id], capabilities: session.capabilities,
                             status: await session.currentStatus))
                 }
                 return payloads
@@ -98,7 +98,7 @@ struct BridgeRuntime: Sendable {
             services: [
                 BusService(client: client, bus: bus, online: online, logger: logger),
                 AgentService(
-                    coordinator: coordinator, reconciler: reconciler, events: eventStream, statuses: statusStream, client: client, topics: topics,
+                    coordinator: coordinator, reconciler: reconciler, events: eventInputs, statuses: statusStream, client: client, topics: topics,
                     logger: logger),
                 CommandService(dispatcher: dispatcher, client: client, bus: bus, logger: logger),
                 PhoneFleetService(fleet: fleet),

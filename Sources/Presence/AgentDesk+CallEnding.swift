@@ -25,7 +25,7 @@ extension AgentDesk {
     /// Ends every leg on a phone (offline, rebooted): calls end as failed, never as invented missed calls.
     mutating func endAllLegs(phone: String, at: Date, now: Date) -> [DeskEffect] {
         var effects: [DeskEffect] = []
-        for live in book.all {
+        for live in book.calls(onPhone: phone) {
             for leg in live.legs where leg.phone == phone {
                 effects += endLeg(phone: phone, vendorCall: leg.vendorCall, cause: .failed, ending: .phoneLost, at: at, now: now)
             }
@@ -49,10 +49,10 @@ extension AgentDesk {
         book.remove(call.id)
 
         let entry = HistoryEntry(endedCall: call, missed: missed)
-        if var state = states[agent] {
-            state.history.append(entry)
-            if state.history.count > Self.historyLimit { state.history.removeFirst(state.history.count - Self.historyLimit) }
-            states[agent] = state
+        // In place: a copy of her state would copy her whole history.
+        states[agent]?.history.append(entry)
+        if let count = states[agent]?.history.count, count > Self.historyLimit {
+            states[agent]?.history.removeFirst(count - Self.historyLimit)
         }
         var effects: [DeskEffect] = [
             .callEnded(call), .notify(agent: agent, AgentNotification(type: .callEnded, at: call.endedAt!, call: call)),

@@ -1,34 +1,45 @@
 import Foundation
 
-/// The published objects before an input, to tell afterwards which ones changed.
+/// The published objects an input may change, as they were before it, to tell afterwards which ones changed.
 struct ChangeBaseline {
-    var agents: [String: AgentSnapshot]
-    var queues: [String: QueueSnapshot]
+    /// The agents the input may change, in configuration order, with their objects before it.
+    var agents: [(id: String, object: AgentSnapshot)]
+    /// Every queue's counts before the input (cheap: a queue object is two counters, read from the tallies).
+    var queueCounts: [String: AgentCounts]
+    var activeCalls: [String: Int]
 }
 
 extension AgentDesk {
     /// Records the objects an input may change: these agents, and every queue.
+    ///
+    /// Only the named agents are looked at, so an input costs what it touches, not what the site has.
     func baseline(for agents: some Sequence<String>) -> ChangeBaseline {
-        var snapshots: [String: AgentSnapshot] = [:]
-        for agent in agents { snapshots[agent] = agentObject(agent) }
-        var queues: [String: QueueSnapshot] = [:]
-        for queue in queueObjects { queues[queue.id] = queue }
-        return ChangeBaseline(agents: snapshots, queues: queues)
+        var seen: Set<String> = []
+        var ordered: [(index: Int, id: String)] = []
+        for agent in agents where seen.insert(agent).inserted {
+            if let index = agentIndex[agent] { ordered.append((index, agent)) }
+        }
+        ordered.sort { $0.index < $1.index }
+        return ChangeBaseline(
+            agents: ordered.compactMap { entry in agentObject(entry.id).map { (entry.id, $0) } },
+            queueCounts: states.counts, activeCalls: book.activeCallsByQueue)
     }
 
     /// One `agentChanged` per agent whose object changed (stamping `updatedAt`), then one `queueChanged` per
     /// changed queue.
     mutating func changes(since baseline: ChangeBaseline, now: Date) -> [DeskEffect] {
         var effects: [DeskEffect] = []
-        for agent in agentOrder {
-            guard let before = baseline.agents[agent] else { continue }
-            if agentObject(agent) != before {
-                states[agent]?.updatedAt = now
-                effects.append(.agentChanged(agent))
-            }
+        for (agent, before) in baseline.agents where agentObject(agent) != before {
+            states[agent]?.updatedAt = now
+            effects.append(.agentChanged(agent))
         }
-        for queue in queueObjects where baseline.queues[queue.id] != queue {
-            effects.append(.queueChanged(queue.id))
+        for queue in configuration.queues {
+            let id = queue.id
+            if states.counts[id] != baseline.queueCounts[id]
+                || book.activeCallsByQueue[id] ?? 0 != baseline.activeCalls[id] ?? 0
+            {
+                effects.append(.queueChanged(id))
+            }
         }
         return effects
     }

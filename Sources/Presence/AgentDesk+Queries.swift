@@ -26,12 +26,9 @@ extension AgentDesk {
     /// The contract's queue object, or `nil` for an unknown queue.
     public func queueObject(_ id: String) -> QueueSnapshot? {
         guard let queue = queues[id] else { return nil }
-        var counts = AgentCounts()
-        for agent in agentOrder where definitions[agent]?.queues.contains(id) == true {
-            counts.count(states[agent]?.acd.state.kind ?? .loggedOut)
-        }
-        let active = book.all.count(where: { $0.call.queue == id })
-        return QueueSnapshot(id: id, name: queue.name, agents: counts, activeCalls: active)
+        return QueueSnapshot(
+            id: id, name: queue.name, agents: states.counts[id] ?? AgentCounts(),
+            activeCalls: book.activeCallsByQueue[id] ?? 0)
     }
 
     /// Every queue object, in configuration order.
@@ -93,8 +90,8 @@ extension AgentDesk {
 
     /// When the bridge must call `tick(now:)` next: a wrap deadline or a ring timeout; `nil` when nothing waits.
     public var nextDeadline: Date? {
-        var deadlines = states.values.compactMap(\.acd.nextDeadline)
-        for live in book.all {
+        var deadlines = states.nextWrapEnd.map { [$0] } ?? []
+        for live in book.unordered {
             for leg in live.legs where leg.state == .alerting {
                 if let seconds = configuration.maxRingSeconds[leg.phone], seconds > 0 {
                     deadlines.append(leg.lastNewsAt.addingTimeInterval(TimeInterval(seconds)))

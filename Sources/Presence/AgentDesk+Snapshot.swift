@@ -3,7 +3,7 @@ import Foundation
 extension AgentDesk {
     /// The durable state: every agent's state and the live calls.
     public func snapshot() -> DeskSnapshot {
-        DeskSnapshot(agents: states, calls: book.all)
+        DeskSnapshot(agents: states.byID, calls: book.all)
     }
 
     /// Restores a stored snapshot, fitted to the current configuration: unknown agents, queues, presences and

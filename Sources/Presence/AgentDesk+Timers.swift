@@ -5,19 +5,28 @@ extension AgentDesk {
     /// Does what is due at `now`: ends wraps whose time is up, ends alerting legs past their phone's
     /// `maxRingSeconds` (as missed), forgets expired offers.
     public mutating func tick(now: Date) -> [DeskEffect] {
-        let baseline = baseline(for: agentOrder)
-        var effects: [DeskEffect] = []
-        for agent in agentOrder {
-            guard let events = states[agent]?.acd.tick(now: now) else { continue }
-            effects += notifications(for: events, agent: agent, now: now)
-        }
+        // Only what is due is looked at (and compared before and after): a tick costs what it ends.
+        let wrapsDue = states.wrapsEnded(by: now)
+            .sorted { agentIndex[$0, default: .max] < agentIndex[$1, default: .max] }
+        var legsDue: [CallLeg] = []
+        var ringingAgents: [String] = []
         for live in book.all {
             for leg in live.legs where leg.state == .alerting {
                 guard let seconds = configuration.maxRingSeconds[leg.phone], seconds > 0,
                     leg.lastNewsAt.addingTimeInterval(TimeInterval(seconds)) <= now
                 else { continue }
-                effects += endLeg(phone: leg.phone, vendorCall: leg.vendorCall, cause: .missed, ending: .cleared, at: now, now: now)
+                legsDue.append(leg)
+                ringingAgents.append(live.call.agent)
             }
+        }
+        let baseline = baseline(for: wrapsDue + ringingAgents)
+        var effects: [DeskEffect] = []
+        for agent in wrapsDue {
+            guard let events = states[agent]?.acd.tick(now: now) else { continue }
+            effects += notifications(for: events, agent: agent, now: now)
+        }
+        for leg in legsDue {
+            effects += endLeg(phone: leg.phone, vendorCall: leg.vendorCall, cause: .missed, ending: .cleared, at: now, now: now)
         }
         pruneOffers(now: now)
         return effects + changes(since: baseline, now: now)
@@ -48,7 +57,7 @@ extension AgentDesk {
         guard let agent = phoneOwner[phone] else { return [] }
         let baseline = baseline(for: [agent])
         var effects: [DeskEffect] = []
-        for live in book.all {
+        for live in book.calls(onPhone: phone) {
             for leg in live.legs where leg.phone == phone && !liveCalls.contains(leg.vendorCall) {
                 if let listedAt, leg.lastNewsAt > listedAt { continue }
                 effects += endLeg(phone: phone, vendorCall: leg.vendorCall, cause: .failed, ending: .phoneLost, at: now, now: now)

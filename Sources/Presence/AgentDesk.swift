@@ -18,6 +18,8 @@ public struct AgentDesk: Sendable {
     public let configuration: DeskConfiguration
     let normalizer: PhoneNumberNormalizer
     let agentOrder: [String]
+    /// Each agent's position in `agentOrder`, to put the few agents an input touched in configuration order.
+    let agentIndex: [String: Int]
     let definitions: [String: AgentDefinition]
     let queues: [String: QueueDefinition]
     let presences: [String: PresenceDefinition]
@@ -26,7 +28,7 @@ public struct AgentDesk: Sendable {
     let agentByNumber: [String: String]
     let makeCallID: @Sendable () -> String
 
-    var states: [String: AgentState]
+    var states: AgentStates
     var book = CallBook()
     var directory = ContactDirectory()
     var offers: [ACDOffer] = []
@@ -59,6 +61,7 @@ public struct AgentDesk: Sendable {
             }
         }
         agentOrder = order
+        agentIndex = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         self.definitions = definitions
         phoneOwner = owner
         agentByNumber = byNumber
@@ -75,7 +78,7 @@ public struct AgentDesk: Sendable {
         var presences: [String: PresenceDefinition] = [:]
         for presence in configuration.presences where presences[presence.id] == nil { presences[presence.id] = presence }
         self.presences = presences
-        states = [:]
+        states = AgentStates(agents: order.map { definitions[$0]! }, queueIDs: Set(queues.keys))
         for id in order {
             states[id] = initialState(for: definitions[id]!, now: now)
         }
@@ -110,7 +113,7 @@ public struct AgentDesk: Sendable {
 
     /// Whether the agent is on a connected or held call on any of her devices.
     func isOnCall(_ agent: String) -> Bool {
-        book.calls(ofAgent: agent).contains { $0.call.isActive }
+        book.hasActiveCall(agent: agent)
     }
 
     /// The presence an agent has picked, falling back to the default when it is no longer configured.

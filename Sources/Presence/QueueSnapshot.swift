@@ -19,13 +19,28 @@ public struct AgentCounts: Sendable, Equatable, Codable {
     /// All counted agents.
     public var total: Int { ready + away + wrap + busy + loggedOut }
 
-    mutating func count(_ kind: ACDStateKind) {
-        switch kind {
-        case .ready: ready += 1
-        case .away: away += 1
-        case .wrap: wrap += 1
-        case .busy: busy += 1
-        case .loggedOut: loggedOut += 1
+    mutating func add(_ kind: ACDStateKind) { self[kind] += 1 }
+
+    mutating func remove(_ kind: ACDStateKind) { self[kind] -= 1 }
+
+    private subscript(kind: ACDStateKind) -> Int {
+        get {
+            switch kind {
+            case .ready: ready
+            case .away: away
+            case .wrap: wrap
+            case .busy: busy
+            case .loggedOut: loggedOut
+            }
+        }
+        set {
+            switch kind {
+            case .ready: ready = newValue
+            case .away: away = newValue
+            case .wrap: wrap = newValue
+            case .busy: busy = newValue
+            case .loggedOut: loggedOut = newValue
+            }
         }
     }
 }

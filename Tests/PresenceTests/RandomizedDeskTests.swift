@@ -59,6 +59,17 @@ struct RandomizedDeskTests {
         return commands.randomElement(using: &g)!
     }
 
+    /// Applies a random phone event on a random phone, or a random command of a random agent; the effects (none
+    /// for a refused command).
+    static func randomEventOrCommand(_ h: inout DeskHarness, _ g: inout SeededGenerator, command: Bool) -> [DeskEffect] {
+        guard command else { return h.event(phones.randomElement(using: &g)!, randomEvent(&g)) }
+        let command = randomCommand(&g)
+        guard case .success(let outcome) = h.desk.perform(command, agent: agents.randomElement(using: &g)!, now: h.now) else {
+            return []
+        }
+        return outcome.effects
+    }
+
     /// Checks everything that must hold after any input; returns the first broken rule.
     static func brokenInvariant(_ desk: AgentDesk, effects: [DeskEffect]) -> String? {
         let live = desk.liveCalls
@@ -109,15 +120,10 @@ struct RandomizedDeskTests {
             var h = DeskHarness()
             for step in 0..<60 {
                 var effects: [DeskEffect] = []
-                switch Int.random(in: 0..<20, using: &g) {
-                case 0..<11:
-                    effects = h.event(Self.phones.randomElement(using: &g)!, Self.randomEvent(&g))
-                case 11..<16:
-                    if case .success(let outcome) = h.desk.perform(
-                        Self.randomCommand(&g), agent: Self.agents.randomElement(using: &g)!, now: h.now)
-                    {
-                        effects = outcome.effects
-                    }
+                let roll = Int.random(in: 0..<20, using: &g)
+                switch roll {
+                case 0..<16:
+                    effects = Self.randomEventOrCommand(&h, &g, command: roll >= 11)
                 case 16:
                     let offer = ACDOffer(
                         agent: ["alice", "bob"].randomElement(using: &g)!, queue: "billing",

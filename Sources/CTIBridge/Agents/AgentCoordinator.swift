@@ -1,6 +1,7 @@
 import CallModel
 import Foundation
 import Logging
+import MQTTClient
 import PhoneDrivers
 import Presence
 
@@ -23,7 +24,10 @@ actor AgentCoordinator {
     private var phoneOnline: [String: Bool] = [:]
     /// How long a phone's "idle" waits for the call's own clearing callback.
     private let idleGrace: Duration
-    private(set) var nextDeadline: Date?
+
+    /// When the desk needs `tick()`. Asked by the timer a few times a second rather than worked out after every
+    /// input: it looks at every ringing call, which thousands of events a second need not pay for.
+    var nextDeadline: Date? { desk.nextDeadline }
 
     init(
         configuration: BridgeConfiguration, contacts: [ExternalContactEntry], store: StateStore, bus: Bus,
@@ -64,14 +68,23 @@ actor AgentCoordinator {
     // MARK: Inputs
 
     func handle(_ event: PhoneEvent) {
-        if let call = event.callID { remember(call, on: event.phoneID) }
-        let effects = desk.handle(event, now: now())
-        switch event.kind {
-        case .rebooted: record(.rebooted, endedIn: effects, phone: event.phoneID)
-        case .idle: confirmIdleLater(event.phoneID, reportedAt: event.at)
-        default: break
+        handle([event])
+    }
+
+    /// Applies events in order, stores what they changed in one transaction, then publishes it all.
+    func handle(_ events: [PhoneEvent]) {
+        var outcome = Outcome()
+        for event in events {
+            if let call = event.callID { remember(call, on: event.phoneID) }
+            let effects = desk.handle(event, now: now())
+            switch event.kind {
+            case .rebooted: record(.rebooted, endedIn: effects, phone: event.phoneID)
+            case .idle: confirmIdleLater(event.phoneID, reportedAt: event.at)
+            default: break
+            }
+            collect(effects, into: &outcome)
         }
-        apply(effects)
+        commit(outcome)
     }
 
     /// Phones send their callbacks as separate requests, so a call's own `terminated` may arrive just after the
@@ -199,51 +212,72 @@ actor AgentCoordinator {
 
     // MARK: Effects
 
-    /// Persists first, then publishes: a crash between the two republishes the stored truth at the next start.
-    private func apply(_ effects: [DeskEffect]) {
-        defer { nextDeadline = desk.nextDeadline }
-        guard !effects.isEmpty else { return }
+    /// What inputs changed: the rows to store, then the messages to publish and the phone settings to send, in
+    /// the order the inputs asked for them.
+    private struct Outcome {
         var changes = StateStore.Changes()
-        for effect in effects {
-            switch effect {
-            case .agentChanged(let id), .favoritesChanged(let id):
-                if let state = desk.agentState(id) { changes.agents[id] = state }
-            case .callChanged(let call):
-                if let live = desk.liveCall(call.id) { changes.callsUpserted.append(live) }
-            case .callEnded(let call):
-                changes.callsEnded.append(call.id)
-                endedBeforeStaleTopicsCleared?.insert(call.id)
-            case .historyAdded(let entry):
-                changes.history.append(entry)
-            case .notify, .queueChanged, .drivePhones:
-                break
-            }
-        }
-        do {
-            try store.write(changes)
-        } catch {
-            logger.error("cannot write the state store", metadata: ["error": "\(error)"])
-        }
+        var actions: [Action] = []
+    }
+
+    private enum Action {
+        case publish(MQTTMessage)
+        case drive(sessions: [PhoneSession], PhoneAction, agent: String)
+    }
+
+    private func apply(_ effects: [DeskEffect]) {
+        var outcome = Outcome()
+        collect(effects, into: &outcome)
+        commit(outcome)
+    }
+
+    /// Adds what one input's effects ask for. Objects are read from the desk now, as this input left them: a
+    /// later input of the same batch may change them again, and each input publishes its own version.
+    private func collect(_ effects: [DeskEffect], into outcome: inout Outcome) {
         var publishedAgents: Set<String> = []
         for effect in effects {
             switch effect {
             case .agentChanged(let id):
+                if let state = desk.agentState(id) { outcome.changes.agents[id] = state }
                 // One message per change, not per field: an agent is published once per input.
                 if publishedAgents.insert(id).inserted, let agent = desk.agentObject(id) {
-                    bus.publishState(agent, on: bus.topics.agent(id))
+                    outcome.actions.append(.publish(bus.stateMessage(agent, on: bus.topics.agent(id))))
                 }
+            case .favoritesChanged(let id):
+                if let state = desk.agentState(id) { outcome.changes.agents[id] = state }
             case .callChanged(let call):
-                bus.publishState(call, on: bus.topics.call(call.id))
+                if let live = desk.liveCall(call.id) { outcome.changes.upsert(live) }
+                outcome.actions.append(.publish(bus.stateMessage(call, on: bus.topics.call(call.id))))
             case .callEnded(let call):
-                bus.clearState(on: bus.topics.call(call.id))
+                outcome.changes.end(call.id)
+                endedBeforeStaleTopicsCleared?.insert(call.id)
+                outcome.actions.append(.publish(bus.clearMessage(on: bus.topics.call(call.id))))
+            case .historyAdded(let entry):
+                outcome.changes.history.append(entry)
             case .notify(let agent, let notification):
-                bus.publishEvent(notification, on: bus.topics.agentEvents(agent))
+                outcome.actions.append(.publish(bus.eventMessage(notification, on: bus.topics.agentEvents(agent))))
             case .queueChanged(let id):
-                if let queue = desk.queueObject(id) { bus.publishState(queue, on: bus.topics.queue(id)) }
+                if let queue = desk.queueObject(id) {
+                    outcome.actions.append(.publish(bus.stateMessage(queue, on: bus.topics.queue(id))))
+                }
             case .drivePhones(let agent, let phoneIDs, let action):
-                drive(phoneIDs.compactMap { phones[$0] }, action: action, agent: agent)
-            case .historyAdded, .favoritesChanged:
-                break
+                outcome.actions.append(.drive(sessions: phoneIDs.compactMap { phones[$0] }, action, agent: agent))
+            }
+        }
+    }
+
+    /// Persists first, then publishes: a crash between the two republishes the stored truth at the next start.
+    private func commit(_ outcome: Outcome) {
+        do {
+            try store.write(outcome.changes)
+        } catch {
+            logger.error("cannot write the state store", metadata: ["error": "\(error)"])
+        }
+        for action in outcome.actions {
+            switch action {
+            case .publish(let message):
+                bus.publish(message)
+            case .drive(let sessions, let action, let agent):
+                drive(sessions, action: action, agent: agent)
             }
         }
     }

@@ -10,7 +10,8 @@ import ServiceLifecycle
 struct AgentService: Service, CustomStringConvertible {
     let coordinator: AgentCoordinator
     let reconciler: CallReconciler
-    let events: AsyncStream<PhoneEvent>
+    /// Phone events, taken in batches: what queued while the desk was busy is stored in one transaction.
+    let events: InputBatches<PhoneEvent>
     let statuses: AsyncStream<PhoneStatusChange>
     let client: MQTTClient
     let topics: Topics
@@ -32,7 +33,7 @@ struct AgentService: Service, CustomStringConvertible {
             try await cancelWhenGracefulShutdown {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await event in events { await coordinator.handle(event) }
+                        for await batch in events { await coordinator.handle(batch) }
                     }
                     group.addTask {
                         for await change in statuses {

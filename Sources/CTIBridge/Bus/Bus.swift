@@ -11,19 +11,40 @@ struct Bus: Sendable {
 
     /// Publishes the whole current state of an object on its retained topic.
     func publishState<Value: Encodable>(_ value: Value, on topic: String) {
-        client.publish(MQTTMessage(topic: topic, payload: JSONCoding.encode(value), qos: .atLeastOnce, retain: true))
+        publish(stateMessage(value, on: topic))
     }
 
     /// Removes a retained topic (an empty retained message), as for a call that ended.
     func clearState(on topic: String) {
-        client.publish(MQTTMessage(topic: topic, payload: [], qos: .atLeastOnce, retain: true))
+        publish(clearMessage(on: topic))
     }
 
     /// Publishes a notification or command result; not retained.
     func publishEvent<Value: Encodable>(_ value: Value, on topic: String, correlationData: [UInt8]? = nil) {
-        client.publish(
-            MQTTMessage(
-                topic: topic, payload: JSONCoding.encode(value), qos: .atLeastOnce, retain: false,
-                correlationData: correlationData))
+        publish(eventMessage(value, on: topic, correlationData: correlationData))
+    }
+
+    /// Publishes a message made by one of the functions below.
+    func publish(_ message: MQTTMessage) {
+        client.publish(message)
+    }
+
+    // The messages, made apart from publishing so that a batch can be stored before any of it is published.
+
+    /// The whole current state of an object, for its retained topic.
+    func stateMessage<Value: Encodable>(_ value: Value, on topic: String) -> MQTTMessage {
+        MQTTMessage(topic: topic, payload: JSONCoding.encode(value), qos: .atLeastOnce, retain: true)
+    }
+
+    /// The empty retained message that removes a retained topic.
+    func clearMessage(on topic: String) -> MQTTMessage {
+        MQTTMessage(topic: topic, payload: [], qos: .atLeastOnce, retain: true)
+    }
+
+    /// A notification or command result; not retained.
+    func eventMessage<Value: Encodable>(_ value: Value, on topic: String, correlationData: [UInt8]? = nil) -> MQTTMessage {
+        MQTTMessage(
+            topic: topic, payload: JSONCoding.encode(value), qos: .atLeastOnce, retain: false,
+            correlationData: correlationData)
     }
 }

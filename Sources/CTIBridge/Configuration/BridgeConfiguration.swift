@@ -12,9 +12,18 @@ struct BridgeConfiguration: Sendable {
     var phones: [PhoneEntry]
     var contacts: ContactsSettings?
 
-    /// The agent that owns a phone, if any.
+    /// The agent that owns a phone, if any. A linear search: for every phone at once, use `phoneOwners`.
     func agent(owningPhone phoneID: String) -> AgentConfiguration? {
         agents.first { $0.phones.contains(phoneID) }
+    }
+
+    /// Every owned phone's agent id, built in one pass (the first agent that lists a phone owns it).
+    var phoneOwners: [String: String] {
+        var owners: [String: String] = [:]
+        for agent in agents {
+            for phone in agent.phones where owners[phone] == nil { owners[phone] = agent.id }
+        }
+        return owners
     }
 }
 

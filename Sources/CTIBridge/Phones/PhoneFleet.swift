@@ -17,6 +17,7 @@ struct PhoneFleet: Sendable, CustomStringConvertible {
     ) throws {
         var sessions: [String: PhoneSession] = [:]
         var ingressPhones: [String: PhoneEventIngress.Phone] = [:]
+        let owners = configuration.phoneOwners
         for phone in configuration.phones {
             guard let descriptor = registry.descriptor(named: phone.driver) else { continue }
             var phoneLogger = logger
@@ -24,7 +25,7 @@ struct PhoneFleet: Sendable, CustomStringConvertible {
             let probe = ProbeRequester()
             let context = PhoneDriverContext(events: events, logger: phoneLogger, http: http, probe: probe)
             let driver = try descriptor.make(phone.configuration, context)
-            let agentID = configuration.agent(owningPhone: phone.id)?.id
+            let agentID = owners[phone.id]
             let topic = bus.topics.phone(phone.id)
             let driverName = phone.driver
             let capabilities = driver.capabilities

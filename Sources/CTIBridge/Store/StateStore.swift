@@ -75,41 +75,58 @@ final class StateStore: Sendable {
         }
     }
 
-    /// One input's worth of changes, written atomically.
+    /// What one or more inputs changed, written atomically. Merging keeps only each row's last state, so a batch
+    /// of inputs costs one transaction and one write per row it touched.
     struct Changes {
         var agents: [String: AgentState] = [:]
-        var callsUpserted: [LiveCall] = []
-        var callsEnded: [String] = []
+        /// Live calls to write, by id.
+        private(set) var callsUpserted: [String: LiveCall] = [:]
+        /// Calls to delete; never also in `callsUpserted`.
+        private(set) var callsEnded: Set<String> = []
+        /// New history entries, oldest first.
         var history: [HistoryEntry] = []
 
         var isEmpty: Bool { agents.isEmpty && callsUpserted.isEmpty && callsEnded.isEmpty && history.isEmpty }
+
+        mutating func upsert(_ call: LiveCall) {
+            callsUpserted[call.call.id] = call
+            callsEnded.remove(call.call.id)
+        }
+
+        mutating func end(_ callID: String) {
+            callsUpserted[callID] = nil
+            callsEnded.insert(callID)
+        }
     }
 
     func write(_ changes: Changes) throws {
         guard !changes.isEmpty else { return }
         let encoder = JSONCoding.encoder()
         try database.write { db in
+            // Cached statements: compiled once, not once per row.
+            let upsertAgent = try db.cachedStatement(
+                sql: "INSERT INTO agent (id, state) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state")
             for (id, state) in changes.agents {
                 var stored = state
                 stored.history = []
                 let text = String(decoding: try encoder.encode(stored), as: UTF8.self)
-                try db.execute(
-                    sql: "INSERT INTO agent (id, state) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state",
-                    arguments: [id, text])
+                try upsertAgent.execute(arguments: [id, text])
             }
-            for call in changes.callsUpserted {
+            let upsertCall = try db.cachedStatement(
+                sql: "INSERT INTO liveCall (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body")
+            for (id, call) in changes.callsUpserted {
                 let text = String(decoding: try encoder.encode(call), as: UTF8.self)
-                try db.execute(
-                    sql: "INSERT INTO liveCall (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
-                    arguments: [call.call.id, text])
+                try upsertCall.execute(arguments: [id, text])
             }
+            let deleteCall = try db.cachedStatement(sql: "DELETE FROM liveCall WHERE id = ?")
             for id in changes.callsEnded {
-                try db.execute(sql: "DELETE FROM liveCall WHERE id = ?", arguments: [id])
+                try deleteCall.execute(arguments: [id])
             }
+            let insertHistory = try db.cachedStatement(
+                sql: "INSERT INTO history (agent, callId, missed, endedAt, body) VALUES (?, ?, ?, ?, ?)")
             for entry in changes.history {
                 let text = String(decoding: try encoder.encode(entry), as: UTF8.self)
-                try db.execute(
-                    sql: "INSERT INTO history (agent, callId, missed, endedAt, body) VALUES (?, ?, ?, ?, ?)",
+                try insertHistory.execute(
                     arguments: [entry.agent, entry.callId, entry.missed, entry.endedAt.timeIntervalSince1970, text])
             }
         }
