@@ -9,6 +9,7 @@ import Presence
 /// history lives in its own table), so writing one per change stays cheap.
 final class StateStore: Sendable {
     private let database: DatabaseQueue
+    private let checkpointer: WALCheckpointer
 
     /// Opens (and creates or migrates) the database at `path`.
     init(path: String) throws {
@@ -22,9 +23,12 @@ final class StateStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Checkpoints are the checkpointer's, off the commit path (see WALCheckpointer).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
         }
         database = try DatabaseQueue(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
+        checkpointer = try WALCheckpointer(path: path)
     }
 
     /// Schema versions, from the first on: a new version is a new migration, never an edit of an old one.
