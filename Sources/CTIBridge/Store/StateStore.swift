@@ -105,7 +105,6 @@ final class StateStore: Sendable {
 
     func write(_ changes: Changes) throws {
         guard !changes.isEmpty else { return }
-        let encoder = JSONCoding.encoder()
         try database.write { db in
             // Cached statements: compiled once, not once per row.
             let upsertAgent = try db.cachedStatement(
@@ -113,13 +112,13 @@ final class StateStore: Sendable {
             for (id, state) in changes.agents {
                 var stored = state
                 stored.history = []
-                let text = String(decoding: try encoder.encode(stored), as: UTF8.self)
+                let text = String(decoding: JSONCoding.encode(stored), as: UTF8.self)
                 try upsertAgent.execute(arguments: [id, text])
             }
             let upsertCall = try db.cachedStatement(
                 sql: "INSERT INTO liveCall (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body")
             for (id, call) in changes.callsUpserted {
-                let text = String(decoding: try encoder.encode(call), as: UTF8.self)
+                let text = String(decoding: JSONCoding.encode(call), as: UTF8.self)
                 try upsertCall.execute(arguments: [id, text])
             }
             let deleteCall = try db.cachedStatement(sql: "DELETE FROM liveCall WHERE id = ?")
@@ -129,7 +128,7 @@ final class StateStore: Sendable {
             let insertHistory = try db.cachedStatement(
                 sql: "INSERT INTO history (agent, callId, missed, endedAt, body) VALUES (?, ?, ?, ?, ?)")
             for entry in changes.history {
-                let text = String(decoding: try encoder.encode(entry), as: UTF8.self)
+                let text = String(decoding: JSONCoding.encode(entry), as: UTF8.self)
                 try insertHistory.execute(
                     arguments: [entry.agent, entry.callId, entry.missed, entry.endedAt.timeIntervalSince1970, text])
             }
