@@ -17,6 +17,7 @@ struct BenchBroker: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let port = LoopbackPort.free()
         // Unlimited queues: a benchmark's subscriber may be briefly behind, and must see every message.
+        // No Nagle on the broker's sockets either (docs/performance.md: a latency-minded deployment sets it).
         let config = """
             listener \(port) 127.0.0.1
             allow_anonymous true
@@ -26,6 +27,7 @@ struct BenchBroker: Sendable {
             user root
             max_queued_messages 0
             max_inflight_messages 0
+            set_tcp_nodelay true
 
             """
         let configPath = directory.appendingPathComponent("mosquitto.conf").path

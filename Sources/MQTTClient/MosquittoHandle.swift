@@ -323,6 +323,9 @@ final class MosquittoHandle: Sendable {
         try check(
             mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5), "set protocol version")
         try check(mosquitto_threaded_set(mosq, true), "mosquitto_threaded_set")
+        // Nagle's algorithm holds a small packet back until the previous one is acknowledged, and the broker
+        // delays that acknowledgement by up to 40 ms: state messages and PUBACKs are small and come in bursts.
+        try check(mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1), "disable Nagle's algorithm")
         if let username = configuration.username {
             try check(mosquitto_username_pw_set(mosq, username, configuration.password), "set username and password")
         }

@@ -9,6 +9,7 @@ import Presence
 /// history lives in its own table), so writing one per change stays cheap.
 final class StateStore: Sendable {
     private let database: DatabaseQueue
+    private let checkpointer: WALCheckpointer
 
     /// Opens (and creates or migrates) the database at `path`.
     init(path: String) throws {
@@ -22,9 +23,12 @@ final class StateStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Checkpoints are the checkpointer's, off the commit path (see WALCheckpointer).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
         }
         database = try DatabaseQueue(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
+        checkpointer = try WALCheckpointer(path: path)
     }
 
     /// Schema versions, from the first on: a new version is a new migration, never an edit of an old one.
@@ -101,7 +105,6 @@ final class StateStore: Sendable {
 
     func write(_ changes: Changes) throws {
         guard !changes.isEmpty else { return }
-        let encoder = JSONCoding.encoder()
         try database.write { db in
             // Cached statements: compiled once, not once per row.
             let upsertAgent = try db.cachedStatement(
@@ -109,13 +112,13 @@ final class StateStore: Sendable {
             for (id, state) in changes.agents {
                 var stored = state
                 stored.history = []
-                let text = String(decoding: try encoder.encode(stored), as: UTF8.self)
+                let text = String(decoding: JSONCoding.encode(stored), as: UTF8.self)
                 try upsertAgent.execute(arguments: [id, text])
             }
             let upsertCall = try db.cachedStatement(
                 sql: "INSERT INTO liveCall (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body")
             for (id, call) in changes.callsUpserted {
-                let text = String(decoding: try encoder.encode(call), as: UTF8.self)
+                let text = String(decoding: JSONCoding.encode(call), as: UTF8.self)
                 try upsertCall.execute(arguments: [id, text])
             }
             let deleteCall = try db.cachedStatement(sql: "DELETE FROM liveCall WHERE id = ?")
@@ -125,7 +128,7 @@ final class StateStore: Sendable {
             let insertHistory = try db.cachedStatement(
                 sql: "INSERT INTO history (agent, callId, missed, endedAt, body) VALUES (?, ?, ?, ?, ?)")
             for entry in changes.history {
-                let text = String(decoding: try encoder.encode(entry), as: UTF8.self)
+                let text = String(decoding: JSONCoding.encode(entry), as: UTF8.self)
                 try insertHistory.execute(
                     arguments: [entry.agent, entry.callId, entry.missed, entry.endedAt.timeIntervalSince1970, text])
             }
