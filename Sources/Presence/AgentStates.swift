@@ -53,6 +53,8 @@ struct AgentStates: Sendable {
     }
 
     /// The agents whose wrap has run out at `now`, in no particular order.
+    // Here rather than as a closure over the subscript in `tick`: that closure crashed the Swift 6.3.1
+    // optimizer (CopyPropagation, "Found outside of lifetime use") in release builds.
     func wrapsEnded(by now: Date) -> [String] {
         wrapping.filter { agent in
             guard let endsAt = byID[agent]?.acd.nextDeadline else { return false }
