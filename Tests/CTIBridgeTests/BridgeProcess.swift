@@ -1,6 +1,7 @@
 import Foundation
 import PhoneDrivers
 import Logging
+import Testing
 import TestSupport
 
 /// The real `ctibridge` binary, run as a child process against a test broker with a generated configuration.
@@ -65,6 +66,16 @@ final class BridgeProcess: Sendable {
         let path = directory.appendingPathComponent("var/event-tokens.json").path
         guard let data = FileManager.default.contents(atPath: path) else { return [:] }
         return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
+    }
+
+    /// What `ctibridge phone-config <phone>` prints for the installer, run against this bridge's configuration.
+    func phoneConfig(_ phone: String) async throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pc-\(UUID().uuidString)").path
+        let printer = try ChildProcess(
+            Self.binaryPath, arguments: ["phone-config", "--config", configPath, phone], outputPath: output)
+        #expect(await printer.waitForExit(timeout: .seconds(10)) == 0)
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        return try String(contentsOfFile: output, encoding: .utf8)
     }
 
     func stop() async {

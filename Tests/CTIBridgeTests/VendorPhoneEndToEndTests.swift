@@ -28,11 +28,7 @@ struct VendorPhoneEndToEndTests {
         defer { Task { await bridge.stop(); await broker.stop(); await phone.stop() } }
 
         // The installer's step: what phone-config prints goes onto the phone.
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pc-\(UUID().uuidString)").path
-        let printer = try ChildProcess(
-            BridgeProcess.binaryPath, arguments: ["phone-config", "--config", bridge.configPath, "desk"], outputPath: output)
-        #expect(await printer.waitForExit(timeout: .seconds(10)) == 0)
-        let provisioning = try String(contentsOfFile: output, encoding: .utf8)
+        let provisioning = try await bridge.phoneConfig("desk")
         #expect(provisioning.contains("yealink-token-0123456789"))
         #expect(!provisioning.contains("Yea-s3cret!"), "the phone's own password is not printed")
         #expect(phone.loadConfiguration(provisioning) >= 10)

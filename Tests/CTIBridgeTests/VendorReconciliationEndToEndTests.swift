@@ -27,15 +27,6 @@ struct VendorReconciliationEndToEndTests {
         """
     }
 
-    /// What `ctibridge phone-config desk` prints for the installer.
-    static func provisioning(_ bridge: BridgeProcess) async throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pc-\(UUID().uuidString)").path
-        let printer = try ChildProcess(
-            BridgeProcess.binaryPath, arguments: ["phone-config", "--config", bridge.configPath, "desk"], outputPath: output)
-        #expect(await printer.waitForExit(timeout: .seconds(10)) == 0)
-        return try String(contentsOfFile: output, encoding: .utf8)
-    }
-
     static func calls(_ bus: AgentBus) async throws -> [[String: Any]] {
         try await bus.agent("alice")["calls"] as? [[String: Any]] ?? []
     }
@@ -67,7 +58,7 @@ struct VendorReconciliationEndToEndTests {
             broker: broker)
         let bus = AgentBus(bridge: bridge, broker: broker)
         defer { Task { await bridge.stop(); await broker.stop(); await phone.stop() } }
-        #expect(phone.loadConfiguration(try await provisioning(bridge)) >= 10)
+        #expect(phone.loadConfiguration(try await bridge.phoneConfig("desk")) >= 10)
         try await eventually(timeout: .seconds(5), "phone online") {
             try await MQTTProbe.retainedPayload(on: "cti/phones/desk", broker: broker)?.contains(#""online":true"#) == true
         }
@@ -194,7 +185,7 @@ struct VendorReconciliationEndToEndTests {
 
     /// Points the emulator's notifications at the bridge, as the printed provisioning says.
     static func provisionPoly(_ emulator: PolyPhoneEmulator, _ bridge: BridgeProcess) async throws {
-        let text = try await provisioning(bridge)
+        let text = try await bridge.phoneConfig("desk")
         let marker = #"apps.telNotification.URL=""#
         let start = try #require(text.range(of: marker), "\(text)")
         let end = try #require(text[start.upperBound...].firstIndex(of: "\""))

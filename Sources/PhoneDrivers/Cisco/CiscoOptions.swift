@@ -54,12 +54,12 @@ public struct CiscoOptions: Sendable, Equatable {
     public init(model: String?, options: DriverOptions) throws(DriverOptionError) {
         try options.allowOnly(Self.known)
         family = CiscoModelFamily.forModel(model)
-        answerKey = try Self.keyURI(options, "answerKey") ?? "Key:Speaker"
-        hangupKey = try Self.keyURI(options, "hangupKey") ?? "Key:Speaker"
+        answerKey = try options.keyURI("answerKey", vendor: "Cisco", example: "Key:Speaker or Key:Soft2") ?? "Key:Speaker"
+        hangupKey = try options.keyURI("hangupKey", vendor: "Cisco", example: "Key:Speaker or Key:Soft2") ?? "Key:Speaker"
         if try options.string("holdKey")?.lowercased() == "none" {
             holdKey = nil
         } else {
-            holdKey = try Self.keyURI(options, "holdKey") ?? family.holdKey
+            holdKey = try options.keyURI("holdKey", vendor: "Cisco", example: "Key:Speaker or Key:Soft2") ?? family.holdKey
         }
         if let prefix = try options.string("plusPrefix") {
             guard !prefix.isEmpty, prefix.count <= 6, prefix.allSatisfy({ $0.isASCII && $0.isNumber }) else {
@@ -75,17 +75,5 @@ public struct CiscoOptions: Sendable, Equatable {
             throw DriverOptionError(keyPath: "callInfoPath", message: "expected a path such as /CGI/Java/CallInfo1")
         }
         callInfoPath = path
-    }
-
-    /// Only `Key:<name>` URIs: a configured value must not be able to make the phone dial or fetch a URL.
-    private static func keyURI(_ options: DriverOptions, _ key: String) throws(DriverOptionError) -> String? {
-        guard let value = try options.string(key) else { return nil }
-        let name = value.dropFirst(4)
-        guard value.hasPrefix("Key:"), !name.isEmpty, name.count <= 32,
-            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-        else {
-            throw DriverOptionError(keyPath: key, message: "expected a Cisco key URI such as Key:Speaker or Key:Soft2")
-        }
-        return value
     }
 }

@@ -29,6 +29,20 @@ public struct DriverOptions: Sendable, Equatable {
     }
 
     /// An optional boolean.
+    /// A `Key:<name>` URI (Cisco and Poly soft keys), or nil when absent. Nothing else is accepted, so a
+    /// configured value can never make the phone dial, push a `tel:` or fetch a URL.
+    /// - Parameter example: what to show the installer, e.g. `Key:Speaker or Key:Soft2`.
+    func keyURI(_ key: String, vendor: String, example: String) throws(DriverOptionError) -> String? {
+        guard let value = try string(key) else { return nil }
+        let name = value.dropFirst(4)
+        guard value.hasPrefix("Key:"), !name.isEmpty, name.count <= 32,
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else {
+            throw DriverOptionError(keyPath: key, message: "expected a \(vendor) key URI such as \(example)")
+        }
+        return value
+    }
+
     public func bool(_ key: String, default fallback: Bool) throws(DriverOptionError) -> Bool {
         guard let value = values[key] else { return fallback }
         guard case .bool(let bool) = value else {

@@ -86,8 +86,8 @@ public struct PolyOptions: Sendable, Equatable {
         } else {
             self.pushPriority = .critical
         }
-        self.pushAnswerKey = try Self.keyURI(options, "pushAnswerKey")
-        self.pushHangupKey = try Self.keyURI(options, "pushHangupKey")
+        self.pushAnswerKey = try options.keyURI("pushAnswerKey", vendor: "Poly", example: "Key:Softkey1 or Key:Headset")
+        self.pushHangupKey = try options.keyURI("pushHangupKey", vendor: "Poly", example: "Key:Softkey1 or Key:Headset")
         self.dialHandleWait = try options.seconds("dialHandleWaitSeconds", default: 1, in: 0...10)
     }
 
@@ -102,17 +102,5 @@ public struct PolyOptions: Sendable, Equatable {
         default:
             throw DriverOptionError(keyPath: "line", message: "expected a line number from 1 to 48")
         }
-    }
-
-    /// Only `Key:<name>` URIs: a configured value must not be able to push a `tel:` or a URL.
-    private static func keyURI(_ options: DriverOptions, _ key: String) throws(DriverOptionError) -> String? {
-        guard let value = try options.string(key) else { return nil }
-        let name = value.dropFirst(4)
-        guard value.hasPrefix("Key:"), !name.isEmpty, name.count <= 32,
-            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-        else {
-            throw DriverOptionError(keyPath: key, message: "expected a Poly key URI such as Key:Softkey1 or Key:Headset")
-        }
-        return value
     }
 }
