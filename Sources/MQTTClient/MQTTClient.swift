@@ -73,20 +73,41 @@ public final class MQTTClient: Sendable {
         }
     }
 
+    /// Publishes `messages` in order like `publish`, as one burst: they are handed to the network thread
+    /// together, which writes them in as few TCP segments as it can. Invalid ones are logged and dropped.
+    public func publish(contentsOf messages: [MQTTMessage]) {
+        var valid: [MQTTMessage] = []
+        valid.reserveCapacity(messages.count)
+        for message in messages {
+            do throws(MQTTError) {
+                try Self.validate(message)
+                valid.append(message)
+            } catch {
+                core.logger.error(
+                    "MQTT message not published", metadata: ["mqtt.topic": "\(message.topic)", "error": "\(error)"])
+            }
+        }
+        let decisions = core.state.withLock { state -> [OutboundQueue.Decision]? in
+            guard state.lifecycle != .stopped else { return nil }
+            return valid.map { state.outbound.submit($0) }
+        }
+        guard let decisions else {
+            core.logger.error("MQTT messages not published: the client is stopped", metadata: ["mqtt.count": "\(valid.count)"])
+            return
+        }
+        var now: [MQTTMessage] = []
+        for (message, decision) in zip(valid, decisions) {
+            switch decision {
+            case .send: now.append(message)
+            case .queued(let dropped): core.countDropped(dropped)
+            }
+        }
+        if !now.isEmpty { _ = core.send(now, via: handle) }
+    }
+
     /// Publishes `message` like `publish`, but throws for an invalid topic or payload, or after `stop`.
     public func tryPublish(_ message: MQTTMessage) throws(MQTTError) {
-        guard MQTTTopic.isValidName(message.topic) else {
-            throw .invalidMessage("\"\(message.topic)\" is not a valid topic name")
-        }
-        guard message.payload.count <= 268_435_455 else {
-            throw .invalidMessage("payload of \(message.payload.count) bytes exceeds the MQTT maximum")
-        }
-        if let responseTopic = message.responseTopic, !MQTTTopic.isValidName(responseTopic) {
-            throw .invalidMessage("\"\(responseTopic)\" is not a valid response topic")
-        }
-        if let correlationData = message.correlationData, correlationData.count > Int(UInt16.max) {
-            throw .invalidMessage("correlation data longer than 65535 bytes")
-        }
+        try Self.validate(message)
         let decision = try core.state.withLock { state throws(MQTTError) -> OutboundQueue.Decision in
             guard state.lifecycle != .stopped else { throw .stopped }
             return state.outbound.submit(message)
@@ -99,6 +120,21 @@ public final class MQTTClient: Sendable {
         }
     }
 
+    private static func validate(_ message: MQTTMessage) throws(MQTTError) {
+        guard MQTTTopic.isValidName(message.topic) else {
+            throw .invalidMessage("\"\(message.topic)\" is not a valid topic name")
+        }
+        guard message.payload.count <= 268_435_455 else {
+            throw .invalidMessage("payload of \(message.payload.count) bytes exceeds the MQTT maximum")
+        }
+        if let responseTopic = message.responseTopic, !MQTTTopic.isValidName(responseTopic) {
+            throw .invalidMessage("\"\(responseTopic)\" is not a valid response topic")
+        }
+        if let correlationData = message.correlationData, correlationData.count > Int(UInt16.max) {
+            throw .invalidMessage("correlation data longer than 65535 bytes")
+        }
+    }
+
     /// Subscribes to `filter`, now and after every reconnect; when connected, returns once the broker acknowledged.
     public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce) async throws(MQTTError) {
         guard MQTTTopic.isValidFilter(filter) else {
@@ -106,6 +142,7 @@ public final class MQTTClient: Sendable {
         }
         let sendNow = try core.state.withLock { state throws(MQTTError) -> Bool in
             guard state.lifecycle == .idle || state.lifecycle == .running else { throw .stopped }
+            state.pendingUnsubscriptions.removeAll { $0 == filter }
             if let index = state.subscriptions.firstIndex(where: { $0.filter == filter }) {
                 state.subscriptions[index].qos = qos
             } else {
@@ -117,14 +154,45 @@ public final class MQTTClient: Sendable {
         guard sendNow else { return }
         switch handle.subscribe(filter, qos: qos) {
         case .success(let mid):
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let alreadyAcknowledged = core.state.withLock { !$0.subscribeAcks.issued(mid, waiter: continuation) }
-                if alreadyAcknowledged { continuation.resume() }
-            }
+            await acknowledgement(of: mid)
         case .failure(.notConnected), .failure(.stopped):
             return
         case .failure(.rejected(let error)):
             throw error
+        }
+    }
+
+    /// Ends the subscription to `filter`, now and after every reconnect; when connected, returns once the broker
+    /// acknowledged. Offline, the broker is told after the next connect (its persistent session still holds it).
+    public func unsubscribe(_ filter: String) async throws(MQTTError) {
+        guard MQTTTopic.isValidFilter(filter) else {
+            throw .invalidMessage("\"\(filter)\" is not a valid topic filter")
+        }
+        let sendNow = try core.state.withLock { state throws(MQTTError) -> Bool in
+            guard state.lifecycle == .idle || state.lifecycle == .running else { throw .stopped }
+            state.subscriptions.removeAll { $0.filter == filter }
+            guard state.outbound.phase != .offline else {
+                state.rememberUnsubscription(filter)
+                return false
+            }
+            return true
+        }
+        guard sendNow else { return }
+        switch handle.unsubscribe(filter) {
+        case .success(let mid):
+            await acknowledgement(of: mid)
+        case .failure(.notConnected), .failure(.stopped):
+            core.state.withLock { $0.rememberUnsubscription(filter) }
+        case .failure(.rejected(let error)):
+            throw error
+        }
+    }
+
+    /// Returns once the broker has acknowledged the (un)subscription `mid`, or the connection is gone.
+    private func acknowledgement(of mid: Int32) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let alreadyAcknowledged = core.state.withLock { !$0.subscribeAcks.issued(mid, waiter: continuation) }
+            if alreadyAcknowledged { continuation.resume() }
         }
     }
 

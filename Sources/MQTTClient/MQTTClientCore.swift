@@ -19,15 +19,22 @@ final class MQTTClientCore: Sendable {
         var lifecycle = Lifecycle.idle
         var outbound: OutboundQueue
         var subscriptions: [Subscription] = []
+        /// Filters given up while offline: the broker's persistent session still holds them until told.
+        var pendingUnsubscriptions: [String] = []
         /// QoS of every publication handed to libmosquitto and not yet acknowledged.
         var publishAcks = AckTracker<MQTTQoS>()
-        /// SUBACK waiters; `nil` for the re-subscriptions made after a reconnect.
+        /// SUBACK and UNSUBACK waiters; `nil` for the ones sent after a reconnect.
         var subscribeAcks = AckTracker<CheckedContinuation<Void, Never>?>()
         var connectionState = MQTTConnectionState.disconnected(.notStarted)
         var hasConnectedBefore = false
         var messageStreams: [UInt64: AsyncStream<MQTTMessage>.Continuation] = [:]
         var stateStreams: [UInt64: AsyncStream<MQTTConnectionState>.Continuation] = [:]
         var nextStreamID: UInt64 = 0
+
+        /// Keeps `filter` to unsubscribe from after the next connect.
+        mutating func rememberUnsubscription(_ filter: String) {
+            if !pendingUnsubscriptions.contains(filter) { pendingUnsubscriptions.append(filter) }
+        }
 
         /// Moves to `newState`, telling every state stream; returns whether anything changed.
         mutating func transition(to newState: MQTTConnectionState) -> Bool {
@@ -73,10 +80,13 @@ final class MQTTClientCore: Sendable {
 
     /// After every connect: subscribe again, publish every cached state, then flush the offline buffer in order.
     private func resynchronise(via handle: MosquittoHandle, sessionPresent: Bool) {
-        let (subscriptions, states, isReconnect) = state.withLock { state in
+        let (subscriptions, unsubscriptions, states, isReconnect) = state.withLock { state in
             let isReconnect = state.hasConnectedBefore
             state.hasConnectedBefore = true
-            return (state.subscriptions, state.outbound.connectionEstablished(), isReconnect)
+            defer { state.pendingUnsubscriptions = [] }
+            return (
+                state.subscriptions, state.pendingUnsubscriptions, state.outbound.connectionEstablished(), isReconnect
+            )
         }
         if isReconnect { metrics.reconnects.increment() }
         logger.debug(
@@ -93,6 +103,19 @@ final class MQTTClientCore: Sendable {
                 logger.error(
                     "MQTT subscription refused by libmosquitto",
                     metadata: ["mqtt.filter": "\(subscription.filter)", "error": "\(error)"])
+            }
+        }
+        for filter in unsubscriptions {
+            switch handle.unsubscribe(filter) {
+            case .success(let mid):
+                state.withLock { _ = $0.subscribeAcks.issued(mid, waiter: nil) }
+            case .failure(.notConnected), .failure(.stopped):
+                // Not sent: the next connect tries again.
+                state.withLock { state in unsubscriptions.forEach { state.rememberUnsubscription($0) } }
+                return
+            case .failure(.rejected(let error)):
+                logger.error(
+                    "MQTT unsubscription refused by libmosquitto", metadata: ["mqtt.filter": "\(filter)", "error": "\(error)"])
             }
         }
         var batch = states
@@ -134,8 +157,9 @@ final class MQTTClientCore: Sendable {
 
     // MARK: - Outgoing (any thread)
 
-    /// Sends `messages` in order; on a lost connection puts the unsent rest back and returns `false`.
+    /// Sends `messages` in order, as one burst; on a lost connection puts the unsent rest back and returns `false`.
     func send(_ messages: [MQTTMessage], via handle: MosquittoHandle) -> Bool {
+        defer { handle.flushSoon() }
         for (index, message) in messages.enumerated() {
             switch handle.publish(message) {
             case .success(let mid):
