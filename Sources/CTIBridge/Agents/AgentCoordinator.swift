@@ -272,14 +272,19 @@ actor AgentCoordinator {
         } catch {
             logger.error("cannot write the state store", metadata: ["error": "\(error)"])
         }
+        // Messages go out in bursts (fewer, fuller TCP segments); a phone setting waits for what came before it.
+        var burst: [MQTTMessage] = []
         for action in outcome.actions {
             switch action {
             case .publish(let message):
-                bus.publish(message)
+                burst.append(message)
             case .drive(let sessions, let action, let agent):
+                bus.publish(contentsOf: burst)
+                burst = []
                 drive(sessions, action: action, agent: agent)
             }
         }
+        if !burst.isEmpty { bus.publish(contentsOf: burst) }
     }
 
     /// DND and forwarding go to every phone of the agent whose driver can do them; the agent object already says

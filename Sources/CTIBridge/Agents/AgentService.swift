@@ -122,6 +122,9 @@ struct AgentService: Service, CustomStringConvertible {
             for await result in group { ids.formUnion(result ?? []) }
             return ids
         }
+        // The bridge is the only writer of these topics: staying subscribed would have the broker echo every call
+        // message back to it (read, acknowledged and thrown away, at a few messages per phone event).
+        try? await client.unsubscribe(filter)
         await coordinator.clearStaleCallTopics(found)
     }
 

@@ -29,6 +29,11 @@ struct Bus: Sendable {
         client.publish(message)
     }
 
+    /// Publishes messages made by the functions below, in order, as one burst on the network.
+    func publish(contentsOf messages: [MQTTMessage]) {
+        client.publish(contentsOf: messages)
+    }
+
     // The messages, made apart from publishing so that a batch can be stored before any of it is published.
 
     /// The whole current state of an object, for its retained topic.
