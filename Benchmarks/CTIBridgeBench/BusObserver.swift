@@ -13,9 +13,12 @@ final class BusObserver: Sendable {
         let at: ContinuousClock.Instant
     }
 
+    /// Told what was seen, or nil when the deadline passed first.
+    typealias Expectation = @Sendable (Sighting?) -> Void
+
     private struct Waiter {
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<Sighting?, Never>
+        let then: Expectation
     }
 
     private struct State {
@@ -62,17 +65,19 @@ final class BusObserver: Sendable {
     /// Waits for the call rung from `number` to appear on the bus; nil after `timeout`.
     func ring(_ number: String, timeout: Duration = .seconds(10), send: @Sendable () -> Void) async -> Sighting? {
         await withCheckedContinuation { continuation in
-            state.withLock { $0.ringWaiters[number] = Waiter(deadline: .now + timeout, continuation: continuation) }
+            expectRing(number, timeout: timeout) { continuation.resume(returning: $0) }
             send()
         }
     }
 
-    /// Waits for the retained call on `topic` to be cleared; nil after `timeout`.
-    func clear(_ topic: String, timeout: Duration = .seconds(10), send: @Sendable () -> Void) async -> Sighting? {
-        await withCheckedContinuation { continuation in
-            state.withLock { $0.clearWaiters[topic] = Waiter(deadline: .now + timeout, continuation: continuation) }
-            send()
-        }
+    /// Calls `then` (on the observer's task) when the call rung from `number` appears, or with nil after `timeout`.
+    func expectRing(_ number: String, timeout: Duration = .seconds(10), then: @escaping Expectation) {
+        state.withLock { $0.ringWaiters[number] = Waiter(deadline: .now + timeout, then: then) }
+    }
+
+    /// Calls `then` when the retained call on `topic` is cleared, or with nil after `timeout`.
+    func expectClear(_ topic: String, timeout: Duration = .seconds(10), then: @escaping Expectation) {
+        state.withLock { $0.clearWaiters[topic] = Waiter(deadline: .now + timeout, then: then) }
     }
 
     private func receive(_ message: MQTTMessage, at instant: ContinuousClock.Instant) {
@@ -91,7 +96,7 @@ final class BusObserver: Sendable {
             guard let number, let waiter = state.ringWaiters.removeValue(forKey: number) else { return nil }
             return (waiter, Sighting(topic: message.topic, at: instant))
         }
-        if let woken { woken.0.continuation.resume(returning: woken.1) }
+        if let woken { woken.0.then(woken.1) }
     }
 
     private func expireWaiters() {
@@ -103,7 +108,7 @@ final class BusObserver: Sendable {
             for key in clears.keys { state.clearWaiters[key] = nil }
             return Array(rings.values) + Array(clears.values)
         }
-        for waiter in expired { waiter.continuation.resume(returning: nil) }
+        for waiter in expired { waiter.then(nil) }
     }
 
     /// The load generator's callers are `+4420` followed by eight digits; finds the first such number.

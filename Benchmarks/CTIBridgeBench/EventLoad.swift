@@ -1,13 +1,20 @@
-import PhoneDrivers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// Phones calling the bridge's action URLs at a target rate (or flat out), each phone alternating a ring and a
 /// far-end hangup, with the latency of each event from the phone's request to the observer's receipt.
-struct EventLoad: Sendable {
-    let baseURL: String
+///
+/// Each phone is one keep-alive HTTP/1.1 connection, as a desk phone's action URLs reuse theirs, driven from one
+/// NIO event loop with timers on that loop: the load generator shares the machine with the bridge, the broker
+/// and the subscriber, so it must cost as little as it can (a task, a `Task.sleep` and a libcurl transfer per
+/// event took more CPU than the broker).
+final class EventLoad: Sendable {
     let phones: Int
-    let http: PhoneHTTPClient
-    let observer: BusObserver
+    private let observer: BusObserver
+    private let group: MultiThreadedEventLoopGroup
+    private let connections: [NIOLoopBound<CallingPhone>]
 
     struct Result: Sendable {
         let targetRate: Int?
@@ -24,95 +31,240 @@ struct EventLoad: Sendable {
         var label: String { targetRate.map { "\($0) events/s" } ?? "maximum" }
     }
 
-    /// Hands out send times: slot n is due at start + n / rate; no slots after the end.
-    private final class Schedule: Sendable {
-        let start: ContinuousClock.Instant
-        let end: ContinuousClock.Instant
-        let interval: Duration?
-        private let next = Atomic<Int>(0)
-
-        init(rate: Int?, duration: Duration) {
-            start = .now + .milliseconds(50)
-            end = start + duration
-            interval = rate.map { .nanoseconds(1_000_000_000 / $0) }
+    /// Opens one connection per phone to the bridge at `host:port`.
+    init(host: String, port: Int, phones: Int, observer: BusObserver) async throws {
+        self.phones = phones
+        self.observer = observer
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.group = group
+        let bootstrap = ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(CallingPhone(host: "\(host):\(port)"))
+                }
+            }
+        var connections: [NIOLoopBound<CallingPhone>] = []
+        for _ in 0..<phones {
+            let channel = try await bootstrap.connect(host: host, port: port).get()
+            connections.append(
+                try await channel.eventLoop.submit {
+                    NIOLoopBound(try channel.pipeline.syncOperations.handler(type: CallingPhone.self), eventLoop: channel.eventLoop)
+                }.get())
         }
-
-        /// The slot's number and due time, or nil when the run is over.
-        func take() -> (Int, ContinuousClock.Instant)? {
-            let slot = next.add(1, ordering: .relaxed).oldValue
-            guard let interval else { return ContinuousClock.now < end ? (slot, .now) : nil }
-            let due = start + interval * slot
-            // A bridge slower than the target ends the run on time; the rate achieved then shows the shortfall.
-            return due < end && ContinuousClock.now < end ? (slot, due) : nil
-        }
+        self.connections = connections
     }
 
     func run(rate: Int?, duration: Duration, numberBase: Int) async -> Result {
-        let schedule = Schedule(rate: rate, duration: duration)
-        let latency = LatencyHistogram()
-        let tally = Tally()
+        let run = LoadRun(rate: rate, duration: duration, numberBase: numberBase, observer: observer)
         let messagesBefore = observer.messageCount
         let bytesBefore = observer.byteCount
-        await withTaskGroup(of: Void.self) { group in
-            for phone in 0..<phones {
-                group.addTask {
-                    let base = "\(baseURL)/phones/\(FleetConfiguration.phoneID(phone))/events"
-                    let token = FleetConfiguration.token(phone)
-                    while case let (slot, due)? = schedule.take() {
-                        try? await Task.sleep(until: due, tolerance: .microseconds(100), clock: .continuous)
-                        // Ring from a number unique to this event, then hang up on the next slot.
-                        let digits = String((numberBase + slot) % 100_000_000).leftPadded(to: 8)
-                        let number = "+4420" + digits
-                        let ringURL = "\(base)/ring?token=\(token)&from=%2B4420\(digits)"
-                        let sent = ContinuousClock.now
-                        guard let ring = await observer.ring(number, send: { fire(ringURL, tally) }) else {
-                            tally.lost.add(1, ordering: .relaxed)
-                            continue
-                        }
-                        latency.record(ring.at - sent)
-                        tally.completed.add(1, ordering: .relaxed)
-
-                        guard let hangupDue = schedule.take()?.1 else {
-                            // Leave no call behind for the next run.
-                            fire("\(base)/hangup?token=\(token)", tally)
-                            break
-                        }
-                        try? await Task.sleep(until: hangupDue, tolerance: .microseconds(100), clock: .continuous)
-                        let hangupURL = "\(base)/hangup?token=\(token)"
-                        let hangupSent = ContinuousClock.now
-                        guard let cleared = await observer.clear(ring.topic, send: { fire(hangupURL, tally) }) else {
-                            tally.lost.add(1, ordering: .relaxed)
-                            continue
-                        }
-                        latency.record(cleared.at - hangupSent)
-                        tally.completed.add(1, ordering: .relaxed)
-                    }
-                }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            run.whenAllFinished(phones: phones) { continuation.resume() }
+            for (index, connection) in connections.enumerated() {
+                connection.eventLoop.execute { connection.value.start(run, phone: index, connection: connection) }
             }
         }
-        let elapsed = ContinuousClock.now - schedule.start
+        let elapsed = ContinuousClock.now - run.schedule.start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Result(
-            targetRate: rate, completed: tally.completed.load(ordering: .relaxed),
-            lost: tally.lost.load(ordering: .relaxed), failedRequests: tally.failed.load(ordering: .relaxed), seconds: seconds,
-            messages: observer.messageCount - messagesBefore, bytes: observer.byteCount - bytesBefore, latency: latency)
+            targetRate: rate, completed: run.completed.load(ordering: .relaxed), lost: run.lost.load(ordering: .relaxed),
+            failedRequests: run.failed.load(ordering: .relaxed), seconds: seconds,
+            messages: observer.messageCount - messagesBefore, bytes: observer.byteCount - bytesBefore,
+            latency: run.latency)
     }
 
-    /// Sends the GET in the background; the observer, not the response, marks the event done.
-    private func fire(_ url: String, _ tally: Tally) {
-        let http = self.http
-        Task {
-            let response = try? await http.execute(.get(url, totalTimeout: .seconds(10)))
-            if response?.status != 200 { tally.failed.add(1, ordering: .relaxed) }
-        }
+    func shutdown() async {
+        try? await group.shutdownGracefully()
     }
 }
 
-/// Event counts shared by the phone tasks.
-private final class Tally: Sendable {
+/// Hands out send times: slot n is due at start + n / rate; no slots after the end.
+final class LoadSchedule: Sendable {
+    let start: ContinuousClock.Instant
+    let end: ContinuousClock.Instant
+    let interval: Duration?
+    private let next = Atomic<Int>(0)
+
+    init(rate: Int?, duration: Duration) {
+        start = .now + .milliseconds(50)
+        end = start + duration
+        interval = rate.map { .nanoseconds(1_000_000_000 / $0) }
+    }
+
+    /// The slot's number and due time, or nil when the run is over.
+    func take() -> (slot: Int, due: ContinuousClock.Instant)? {
+        let slot = next.add(1, ordering: .relaxed).oldValue
+        guard let interval else { return ContinuousClock.now < end ? (slot, .now) : nil }
+        let due = start + interval * slot
+        // A bridge slower than the target ends the run on time; the rate achieved then shows the shortfall.
+        return due < end && ContinuousClock.now < end ? (slot, due) : nil
+    }
+}
+
+/// One load level: the schedule, what was measured, and when every phone is done.
+final class LoadRun: Sendable {
+    let schedule: LoadSchedule
+    let numberBase: Int
+    let observer: BusObserver
+    let latency = LatencyHistogram()
     let completed = Atomic<Int>(0)
     let lost = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
+    private let finishing = Mutex<(remaining: Int, done: (@Sendable () -> Void)?)>((0, nil))
+
+    init(rate: Int?, duration: Duration, numberBase: Int, observer: BusObserver) {
+        schedule = LoadSchedule(rate: rate, duration: duration)
+        self.numberBase = numberBase
+        self.observer = observer
+    }
+
+    func whenAllFinished(phones: Int, _ done: @escaping @Sendable () -> Void) {
+        finishing.withLock { $0 = (phones, done) }
+    }
+
+    func phoneFinished() {
+        let done = finishing.withLock { state -> (@Sendable () -> Void)? in
+            state.remaining -= 1
+            return state.remaining == 0 ? state.done : nil
+        }
+        done?()
+    }
+}
+
+/// One phone's connection and its ring/hangup cycle; lives on its channel's event loop.
+final class CallingPhone: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private enum Step {
+        case ring(number: String)
+        case hangup(topic: String)
+    }
+
+    private let host: String
+    private var context: ChannelHandlerContext?
+    private var run: LoadRun?
+    private var base = ""
+    private var token = ""
+    /// This phone as other threads reach it (the observer's callbacks hop back to the loop through it).
+    private var bound: NIOLoopBound<CallingPhone>?
+    /// A request waiting for the previous response: phones do not pipeline.
+    private var queued: String?
+    private var awaitingResponse = false
+
+    init(host: String) {
+        self.host = host
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func start(_ run: LoadRun, phone: Int, connection: NIOLoopBound<CallingPhone>) {
+        self.run = run
+        bound = connection
+        base = "/phones/\(FleetConfiguration.phoneID(phone))/events"
+        token = FleetConfiguration.token(phone)
+        nextRing()
+    }
+
+    /// Takes the next slot for a ring from a number unique to it, or finishes.
+    private func nextRing() {
+        guard let run, let (slot, due) = run.schedule.take() else { return finish() }
+        let digits = String((run.numberBase + slot) % 100_000_000).leftPadded(to: 8)
+        at(due) { $0.send(.ring(number: "+4420" + digits)) }
+    }
+
+    /// Takes the next slot for the far end's hangup; with none left, hangs up at once (no call is left behind
+    /// for the next level) and finishes.
+    private func nextHangup(topic: String) {
+        guard let run, let (_, due) = run.schedule.take() else {
+            request("\(base)/hangup?token=\(token)")
+            return finish()
+        }
+        at(due) { $0.send(.hangup(topic: topic)) }
+    }
+
+    private func send(_ step: Step) {
+        guard let run, let connection = bound else { return }
+        let sent = ContinuousClock.now
+        switch step {
+        case .ring(let number):
+            run.observer.expectRing(number) { sighting in
+                connection.eventLoop.execute { connection.value.seen(sighting, sent: sent, after: step) }
+            }
+            request("\(base)/ring?token=\(token)&from=%2B\(number.dropFirst())")
+        case .hangup(let topic):
+            run.observer.expectClear(topic) { sighting in
+                connection.eventLoop.execute { connection.value.seen(sighting, sent: sent, after: step) }
+            }
+            request("\(base)/hangup?token=\(token)")
+        }
+    }
+
+    private func seen(_ sighting: BusObserver.Sighting?, sent: ContinuousClock.Instant, after step: Step) {
+        guard let run else { return }
+        guard let sighting else {
+            run.lost.add(1, ordering: .relaxed)
+            return nextRing()
+        }
+        run.latency.record(sighting.at - sent)
+        run.completed.add(1, ordering: .relaxed)
+        switch step {
+        case .ring: nextHangup(topic: sighting.topic)
+        case .hangup: nextRing()
+        }
+    }
+
+    private func finish() {
+        let run = self.run
+        self.run = nil
+        run?.phoneFinished()
+    }
+
+    private func at(_ due: ContinuousClock.Instant, _ body: @escaping (CallingPhone) -> Void) {
+        let delay = due - ContinuousClock.now
+        guard delay > .microseconds(50), let context else { return body(self) }
+        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) { body(self) }
+    }
+
+    /// Sends a GET now, or after the response to the previous one.
+    private func request(_ uri: String) {
+        guard !awaitingResponse else {
+            queued = uri
+            return
+        }
+        guard let context else { return }
+        awaitingResponse = true
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: host)
+        headers.add(name: "User-Agent", value: "ctibridge-bench")
+        context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if head.status != .ok { run?.failed.add(1, ordering: .relaxed) }
+        case .body:
+            break
+        case .end:
+            awaitingResponse = false
+            if let uri = queued {
+                queued = nil
+                request(uri)
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        run?.failed.add(1, ordering: .relaxed)
+        context.close(promise: nil)
+    }
 }
 
 extension String {

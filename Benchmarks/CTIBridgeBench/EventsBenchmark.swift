@@ -1,6 +1,4 @@
 import ArgumentParser
-import Logging
-import PhoneDrivers
 
 /// Benchmark (1): phones' action-URL callbacks through the bridge to a subscriber, against the bare bus.
 struct EventsBenchmark: AsyncParsableCommand {
@@ -29,10 +27,7 @@ struct EventsBenchmark: AsyncParsableCommand {
     private func measure(bridge: BenchBridge, broker: BenchBroker) async throws {
         try await bridge.waitUntilListening()
         let observer = try await BusObserver(broker: broker.url, filter: "cti/#", name: "events")
-        var logger = Logger(label: "bench-http")
-        logger.logLevel = .warning
-        let http = PhoneHTTPClient(logger: logger)
-        let load = EventLoad(baseURL: bridge.baseURL, phones: phones, http: http, observer: observer)
+        let load = try await EventLoad(host: "127.0.0.1", port: bridge.httpPort, phones: phones, observer: observer)
         print("event path: \(phones) phones, \(seconds) s per level, bridge pid \(bridge.child.pid)")
 
         // Warm-up: connections, SQLite pages and the bridge's first probes, not measured.
@@ -58,7 +53,7 @@ struct EventsBenchmark: AsyncParsableCommand {
 
         let reference = try await BusObserver(broker: broker.url, filter: "bench/#", name: "reference")
         let averageSize = maximum.bytes / maximum.messages
-        let count = min(maximum.messages, 300_000)
+        let count = min(maximum.messages, ReferencePublisher.maximumCount)
         let bare = try await ReferencePublisher(broker: broker).run(
             count: count, payloadSize: averageSize - "bench/reference".utf8.count, observer: reference)
         let ratio = maximum.messagesPerSecond / bare.messagesPerSecond
@@ -68,6 +63,6 @@ struct EventsBenchmark: AsyncParsableCommand {
         print("  ratio bridge/reference (MQTT messages/s at maximum): \(format(ratio * 100)) %")
         await reference.stop()
         await observer.stop()
-        http.shutdown()
+        await load.shutdown()
     }
 }

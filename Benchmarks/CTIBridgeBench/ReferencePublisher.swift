@@ -6,6 +6,11 @@ import Foundation
 struct ReferencePublisher: Sendable {
     let broker: BenchBroker
 
+    /// The most messages one reference run sends. mosquitto_pub 2.0.11 in line mode waits for the PUBACK of
+    /// its last message id, and ids wrap at 65,535: past that it disconnects as soon as the first message with
+    /// the same id is acknowledged and drops the rest, so the run would never complete.
+    static let maximumCount = 60_000
+
     struct Result: Sendable {
         let messages: Int
         let seconds: Double
