@@ -47,7 +47,7 @@ struct BridgeRuntime: Sendable {
         let contacts = try configuration.contacts.map { try ContactFileParser.parse(String(contentsOfFile: $0.file, encoding: .utf8)) } ?? []
 
         // Phones report from many tasks; the streams put their events in one order for the desk.
-        let eventInputs = InputBatches<PhoneEvent>()
+        let eventInputs = InputBatches<PhoneEvent>(linger: .milliseconds(1))
         let (statusStream, statusContinuation) = AsyncStream<PhoneStatusChange>.makeStream()
         let eventLogger = logger
         let events = PhoneEventSink { event in

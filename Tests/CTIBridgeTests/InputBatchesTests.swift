@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
 
 @testable import CTIBridge
@@ -59,5 +61,76 @@ struct InputBatchesTests {
             }
             await group.waitForAll()
         }
+    }
+
+    /// Yields `values` from `loop`'s thread, as the HTTP ingress does, one every `spacing`.
+    private func yieldOnLoop(_ inputs: InputBatches<Int>, _ values: [Int], on loop: any EventLoop, spacing: Duration = .zero) async throws {
+        for value in values {
+            try await loop.submit { inputs.yield(value) }.get()
+            if spacing > .zero { try await Task.sleep(for: spacing) }
+        }
+    }
+
+    @Test("under sustained traffic from an event loop, inputs arriving within the linger are handed over as one batch")
+    func lingerBatchesSustainedTraffic() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let inputs = InputBatches<Int>(linger: .milliseconds(300), busyWindow: .seconds(10))
+        // A first input after a quiet spell goes at once.
+        async let first = inputs.next()
+        try await Task.sleep(for: .milliseconds(20))
+        try await yieldOnLoop(inputs, [1], on: group.next())
+        #expect(await first == [1])
+
+        async let second = inputs.next()
+        try await Task.sleep(for: .milliseconds(5))
+        let sent = ContinuousClock.now
+        try await yieldOnLoop(inputs, [2, 3, 4], on: group.next(), spacing: .milliseconds(10))
+        #expect(await second == [2, 3, 4])
+        #expect(ContinuousClock.now - sent >= .milliseconds(250), "handed over before the linger ended")
+        try await group.shutdownGracefully()
+    }
+
+    @Test("after a quiet spell, or from outside an event loop, an input is handed over at once")
+    func noLingerWhenQuietOrOffLoop() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let inputs = InputBatches<Int>(linger: .seconds(2), busyWindow: .seconds(1))
+        async let first = inputs.next()
+        try await Task.sleep(for: .milliseconds(20))
+        try await yieldOnLoop(inputs, [1], on: group.next())
+        #expect(await first == [1])
+
+        // Traffic is sustained (the last hand-over was just now), but this producer is a plain task.
+        async let second = inputs.next()
+        try await Task.sleep(for: .milliseconds(5))
+        var sent = ContinuousClock.now
+        inputs.yield(2)
+        #expect(await second == [2])
+        #expect(ContinuousClock.now - sent < .seconds(1))
+
+        // Quiet for longer than the busy window: the event loop's input goes at once too.
+        async let third = inputs.next()
+        try await Task.sleep(for: .milliseconds(1500))
+        sent = ContinuousClock.now
+        try await yieldOnLoop(inputs, [3], on: group.next())
+        #expect(await third == [3])
+        #expect(ContinuousClock.now - sent < .seconds(1))
+        try await group.shutdownGracefully()
+    }
+
+    @Test("finish while a batch lingers hands that batch over, then nil")
+    func finishDuringLinger() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let inputs = InputBatches<Int>(linger: .seconds(5), busyWindow: .seconds(10))
+        async let first = inputs.next()
+        try await Task.sleep(for: .milliseconds(20))
+        try await yieldOnLoop(inputs, [1], on: group.next())
+        #expect(await first == [1])
+        async let second = inputs.next()
+        try await Task.sleep(for: .milliseconds(5))
+        try await yieldOnLoop(inputs, [2, 3], on: group.next())
+        inputs.finish()
+        #expect(await second == [2, 3])
+        #expect(await inputs.next() == nil)
+        try await group.shutdownGracefully()
     }
 }

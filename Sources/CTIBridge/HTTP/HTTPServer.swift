@@ -2,18 +2,50 @@ import Foundation
 import Hummingbird
 import Logging
 import MQTTClient
+import NIOPosix
 import Prometheus
+import ServiceLifecycle
 
 /// Builds the bridge's HTTP application: health, metrics and the phone event ingress.
 enum HTTPServer {
+    /// The HTTP service: one event loop thread that also runs the route handlers (see `EventLoopTaskExecutor`).
+    ///
+    /// One thread is plenty: a request costs tens of microseconds there, and the work that follows a phone
+    /// event (agent state, the store, MQTT) runs elsewhere.
+    struct Service: ServiceLifecycle.Service, CustomStringConvertible {
+        let application: Application<RouterResponder<BridgeRequestContext>>
+        let group: MultiThreadedEventLoopGroup
+
+        var description: String { "HTTPServer" }
+
+        func run() async throws {
+            let executor = EventLoopTaskExecutor(group.next())
+            do {
+                try await withTaskExecutorPreference(executor) { try await application.run() }
+            } catch {
+                await shutDown()
+                throw error
+            }
+            await shutDown()
+        }
+
+        /// From a detached task: the group cannot be shut down from its own thread.
+        private func shutDown() async {
+            let group = self.group
+            await Task.detached { try? await group.shutdownGracefully() }.value
+        }
+    }
+
     static func makeApplication(
         host: String, port: Int, router: Router<BridgeRequestContext>, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        Application(
+    ) -> Service {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let application = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "ctibridge"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-            logger: logger)
+            eventLoopGroupProvider: .shared(group), logger: logger)
+        return Service(application: application, group: group)
     }
 
     /// Every route of the bridge, in one router (tests list its routes against the OpenAPI document).
