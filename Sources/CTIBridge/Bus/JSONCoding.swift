@@ -27,8 +27,11 @@ enum JSONCoding {
 
     /// `2026-11-24T16:00:00.000Z`.
     static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        date.formatted(timestampStyle)
     }
+
+    /// Made once: building the style took longer than formatting with it, several times per phone event.
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 
     static func parseTimestamp(_ text: String) -> Date? {
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).parse(text) {

@@ -10,6 +10,8 @@ import Presence
 final class StateStore: Sendable {
     private let database: DatabaseQueue
     private let checkpointer: WALCheckpointer
+    /// The page size of a new database.
+    static let pageSize = 1024
 
     /// Opens (and creates or migrates) the database at `path`.
     init(path: String) throws {
@@ -21,6 +23,10 @@ final class StateStore: Sendable {
         // WAL with synchronous=NORMAL: a commit is one append to the log instead of several fsyncs. A killed
         // process (SIGKILL included) loses nothing it committed; only a power loss can lose the last moments.
         configuration.prepareDatabase { db in
+            // Every commit appends each page it touched to the log, and a phone event touches three or four rows
+            // of a few hundred bytes: 1 KiB pages write a quarter of what SQLite's default 4 KiB pages do (about
+            // 10 KB of log per event before). Only a new database takes it; an existing one keeps its size.
+            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Checkpoints are the checkpointer's, off the commit path (see WALCheckpointer).
