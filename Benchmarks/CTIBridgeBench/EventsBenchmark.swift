@@ -54,12 +54,19 @@ struct EventsBenchmark: AsyncParsableCommand {
         let reference = try await BusObserver(broker: broker.url, filter: "bench/#", name: "reference")
         let averageSize = maximum.bytes / maximum.messages
         let count = min(maximum.messages, ReferencePublisher.maximumCount)
-        let bare = try await ReferencePublisher(broker: broker).run(
-            count: count, payloadSize: averageSize - "bench/reference".utf8.count, observer: reference)
-        let ratio = maximum.messagesPerSecond / bare.messagesPerSecond
+        // The reference moves by ±15 % from one run to the next on a shared 2-core machine: the median of three.
+        var rates: [Double] = []
+        for _ in 0..<3 {
+            let run = try await ReferencePublisher(broker: broker).run(
+                count: count, payloadSize: averageSize - "bench/reference".utf8.count, observer: reference)
+            rates.append(run.messagesPerSecond)
+        }
+        let median = rates.sorted()[1]
+        let ratio = maximum.messagesPerSecond / median
         print(
-            "  reference (mosquitto_pub -l, \(count) messages of \(averageSize) bytes, QoS 1): "
-                + "\(Int(bare.messagesPerSecond)) messages/s = \(Int(bare.messagesPerSecond / (Double(maximum.messages) / Double(maximum.completed)))) events/s equivalent")
+            "  reference (mosquitto_pub -l, \(count) messages of \(averageSize) bytes, QoS 1, median of "
+                + "\(rates.map { String(Int($0)) }.joined(separator: ", ")) messages/s): \(Int(median)) messages/s = "
+                + "\(Int(median / (Double(maximum.messages) / Double(maximum.completed)))) events/s equivalent")
         print("  ratio bridge/reference (MQTT messages/s at maximum): \(format(ratio * 100)) %")
         await reference.stop()
         await observer.stop()
