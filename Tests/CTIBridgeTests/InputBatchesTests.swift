@@ -71,15 +71,19 @@ struct InputBatchesTests {
         }
     }
 
+    /// A first input after a quiet spell goes at once, and starts the traffic.
+    private func handOverFirst(_ inputs: InputBatches<Int>, on loop: any EventLoop) async throws {
+        async let first = inputs.next()
+        try await Task.sleep(for: .milliseconds(20))
+        try await yieldOnLoop(inputs, [1], on: loop)
+        #expect(await first == [1])
+    }
+
     @Test("under sustained traffic from an event loop, inputs arriving within the linger are handed over as one batch")
     func lingerBatchesSustainedTraffic() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let inputs = InputBatches<Int>(linger: .milliseconds(300), busyWindow: .seconds(10))
-        // A first input after a quiet spell goes at once.
-        async let first = inputs.next()
-        try await Task.sleep(for: .milliseconds(20))
-        try await yieldOnLoop(inputs, [1], on: group.next())
-        #expect(await first == [1])
+        try await handOverFirst(inputs, on: group.next())
 
         async let second = inputs.next()
         try await Task.sleep(for: .milliseconds(5))
@@ -94,10 +98,7 @@ struct InputBatchesTests {
     func noLingerWhenQuietOrOffLoop() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let inputs = InputBatches<Int>(linger: .seconds(2), busyWindow: .seconds(1))
-        async let first = inputs.next()
-        try await Task.sleep(for: .milliseconds(20))
-        try await yieldOnLoop(inputs, [1], on: group.next())
-        #expect(await first == [1])
+        try await handOverFirst(inputs, on: group.next())
 
         // Traffic is sustained (the last hand-over was just now), but this producer is a plain task.
         async let second = inputs.next()
@@ -121,10 +122,7 @@ struct InputBatchesTests {
     func finishDuringLinger() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let inputs = InputBatches<Int>(linger: .seconds(5), busyWindow: .seconds(10))
-        async let first = inputs.next()
-        try await Task.sleep(for: .milliseconds(20))
-        try await yieldOnLoop(inputs, [1], on: group.next())
-        #expect(await first == [1])
+        try await handOverFirst(inputs, on: group.next())
         async let second = inputs.next()
         try await Task.sleep(for: .milliseconds(5))
         try await yieldOnLoop(inputs, [2, 3], on: group.next())
