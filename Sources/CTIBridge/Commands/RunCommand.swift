@@ -18,7 +18,7 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let level = logLevel
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = LazyMetadataLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }
