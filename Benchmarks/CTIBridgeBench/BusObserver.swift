@@ -42,13 +42,11 @@ final class BusObserver: Sendable {
             configuration: MQTTConfiguration(url: broker, clientId: "bench-\(name)", incomingBufferCapacity: 10_000_000),
             logger: logger)
         self.trackTopics = trackTopics
-        let stream = client.messages()
+        // On the network thread: a receipt is timestamped as it is read, with no task switch per message.
+        client.onMessage { [weak self] message in self?.receive(message, at: .now) }
         client.start()
         guard await client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchError("observer not connected") }
         try await client.subscribe(filter)
-        Task { [self] in
-            for await message in stream { self.receive(message, at: .now) }
-        }
         Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))

@@ -196,6 +196,19 @@ public final class MQTTClient: Sendable {
         }
     }
 
+    /// Calls `handler` for every message received on the subscriptions, in order, on the client's network thread,
+    /// until the client stops.
+    ///
+    /// For consumers that only glance at each message (count it, match it, hand it on): a stream wakes a task for
+    /// every message, which at tens of thousands of messages a second costs more than the glance. The handler
+    /// must return quickly and never block: the client reads nothing else meanwhile.
+    public func onMessage(_ handler: @escaping @Sendable (MQTTMessage) -> Void) {
+        core.state.withLock { state in
+            guard state.lifecycle != .stopped else { return }
+            state.messageHandlers.append(handler)
+        }
+    }
+
     /// A new stream of every message received on the subscriptions; each call gets its own stream.
     ///
     /// A reader that falls behind by more than `incomingBufferCapacity` messages loses the oldest ones.

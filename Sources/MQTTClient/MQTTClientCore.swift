@@ -28,6 +28,8 @@ final class MQTTClientCore: Sendable {
         var connectionState = MQTTConnectionState.disconnected(.notStarted)
         var hasConnectedBefore = false
         var messageStreams: [UInt64: AsyncStream<MQTTMessage>.Continuation] = [:]
+        /// Called on the network thread for every message, before the streams get it.
+        var messageHandlers: [@Sendable (MQTTMessage) -> Void] = []
         var stateStreams: [UInt64: AsyncStream<MQTTConnectionState>.Continuation] = [:]
         var nextStreamID: UInt64 = 0
 
@@ -64,7 +66,8 @@ final class MQTTClientCore: Sendable {
         switch event {
         case .message(let message):
             metrics.messagesIn.increment()
-            let streams = state.withLock { Array($0.messageStreams.values) }
+            let (handlers, streams) = state.withLock { ($0.messageHandlers, Array($0.messageStreams.values)) }
+            for handler in handlers { handler(message) }
             for stream in streams { stream.yield(message) }
         case .published(let mid):
             state.withLock { _ = $0.publishAcks.acknowledged(mid) }
@@ -204,6 +207,7 @@ final class MQTTClientCore: Sendable {
             state.outbound.connectionLost()
             _ = state.transition(to: .disconnected(.stopped))
             defer {
+                state.messageHandlers = []
                 state.messageStreams = [:]
                 state.stateStreams = [:]
             }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MQTTClient
 import MetricsTestKit
+import Synchronization
 import TestSupport
 import Testing
 
@@ -87,13 +88,15 @@ struct MQTTClientSubscriptionTests {
         await broker.stop()
     }
 
-    @Test("a burst of 3,000 QoS 1 messages arrives complete and in order; an invalid one in it is dropped alone")
+    @Test("a burst of 3,000 QoS 1 messages arrives complete and in order, to streams and handlers; an invalid one in it is dropped alone")
     func burstArrivesInOrder() async throws {
         let broker = try await MosquittoBroker.start()
         let prefix = uniqueTopic("burst")
         let publisher = try startedClient(testConfiguration(broker: broker))
         let subscriber = try startedClient(testConfiguration(broker: broker))
         let messages = subscriber.messages()
+        let handled = Mutex<[String]>([])
+        subscriber.onMessage { message in handled.withLock { $0.append(message.payloadString) } }
         #expect(await publisher.waitUntilConnected(timeout: .seconds(5)))
         #expect(await subscriber.waitUntilConnected(timeout: .seconds(5)))
         try await subscriber.subscribe("\(prefix)/#")
@@ -106,6 +109,8 @@ struct MQTTClientSubscriptionTests {
         #expect(received.count == 3_000)
         #expect(received.map(\.payloadString) == (0..<3_000).map { "\($0)" })
         #expect(received.allSatisfy { !$0.topic.contains("#") })
+        // The handler ran for each message on the network thread, before the stream got it.
+        #expect(handled.withLock { $0 } == (0..<3_000).map { "\($0)" })
 
         await subscriber.stop()
         await publisher.stop()
