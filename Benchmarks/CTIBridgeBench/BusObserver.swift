@@ -68,7 +68,7 @@ final class BusObserver: Sendable {
         }
     }
 
-    /// Calls `then` (on the observer's task) when the call rung from `number` appears, or with nil after `timeout`.
+    /// Calls `then` (on the subscriber's network thread) when the call rung from `number` appears, or with nil after `timeout`.
     func expectRing(_ number: String, timeout: Duration = .seconds(10), then: @escaping Expectation) {
         state.withLock { $0.ringWaiters[number] = Waiter(deadline: .now + timeout, then: then) }
     }

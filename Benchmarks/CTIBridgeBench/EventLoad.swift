@@ -190,16 +190,15 @@ final class CallingPhone: ChannelInboundHandler {
     private func send(_ step: Step) {
         guard let run, let connection = bound else { return }
         let sent = ContinuousClock.now
+        let then: BusObserver.Expectation = { sighting in
+            connection.eventLoop.execute { connection.value.seen(sighting, sent: sent, after: step) }
+        }
         switch step {
         case .ring(let number):
-            run.observer.expectRing(number) { sighting in
-                connection.eventLoop.execute { connection.value.seen(sighting, sent: sent, after: step) }
-            }
+            run.observer.expectRing(number, then: then)
             request("\(base)/ring?token=\(token)&from=%2B\(number.dropFirst())")
         case .hangup(let topic):
-            run.observer.expectClear(topic) { sighting in
-                connection.eventLoop.execute { connection.value.seen(sighting, sent: sent, after: step) }
-            }
+            run.observer.expectClear(topic, then: then)
             request("\(base)/hangup?token=\(token)")
         }
     }
@@ -227,8 +226,7 @@ final class CallingPhone: ChannelInboundHandler {
     private func at(_ due: ContinuousClock.Instant, _ body: @escaping (CallingPhone) -> Void) {
         let delay = due - ContinuousClock.now
         guard delay > .microseconds(50), let context else { return body(self) }
-        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) { body(self) }
+        context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { body(self) }
     }
 
     /// Sends a GET now, or after the response to the previous one.
