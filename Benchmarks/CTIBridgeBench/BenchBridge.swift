@@ -20,14 +20,14 @@ struct BenchBridge: Sendable {
     /// Writes the configuration and spawns the bridge.
     static func start(
         binary: String, phones: Int, broker: BenchBroker, healthIntervalSeconds: Int = 60,
-        snomEmulatorURL: String? = nil
+        kind: BenchPhones = .simulated
     ) throws -> BenchBridge {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ctibridge-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let port = LoopbackPort.free()
         let configuration = FleetConfiguration(
             phones: phones, brokerURL: broker.urlString, httpPort: port, stateDirectory: directory.path,
-            healthIntervalSeconds: healthIntervalSeconds, snomEmulatorURL: snomEmulatorURL)
+            healthIntervalSeconds: healthIntervalSeconds, kind: kind)
         let configPath = directory.appendingPathComponent("drivers.yaml").path
         try configuration.yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let startedAt = ContinuousClock.now

@@ -9,18 +9,17 @@ struct CommandsBenchmark: AsyncParsableCommand {
         commandName: "commands", abstract: "Command path: MQTT command → bridge → HTTP request at a phone emulator.")
 
     @Option(help: "Phones (one agent each) commanded concurrently.") var phones = 1000
-    @Option(help: "Seconds of the concurrent run and of the serialised one-phone run.") var seconds = 10
+    @Option(help: "Seconds of each run: the fixed rates, saturation, and the serialised one-phone run.") var seconds = 10
+    @Option(parsing: .upToNextOption, help: "Fixed command rates (commands/s) spread across the phones.")
+    var rates: [Int] = [1000, 2500]
     @Option(help: "The ctibridge binary.") var binary = BenchBridge.defaultBinary
 
     func run() async throws {
         let emulator = PhoneEmulator()
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let server = Task { try await emulator.serve { portContinuation.yield($0) } }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw BenchError("phone emulator did not start") }
+        let (url, server) = try await emulator.start()
         let broker = try await BenchBroker.start()
         let bridge = try BenchBridge.start(
-            binary: binary, phones: phones, broker: broker, snomEmulatorURL: "http://127.0.0.1:\(port)")
+            binary: binary, phones: phones, broker: broker, kind: .snom(emulatorURL: url))
         do {
             try await measure(bridge: bridge, broker: broker, emulator: emulator)
         } catch {
@@ -45,10 +44,19 @@ struct CommandsBenchmark: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(6))
         print("command path: \(phones) Snom phones on one emulator, \(seconds) s per run")
 
-        let warm = Commander(client: client, emulator: emulator, agents: phones)
-        _ = await warm.run(concurrency: phones, duration: .seconds(2), numberBase: 90_000_000)
-        let spread = await warm.run(concurrency: phones, duration: .seconds(seconds), numberBase: 0)
-        print("  across \(phones) phones: \(Int(spread.rate)) commands/s, overhead \(spread.latency.summary), \(spread.lost) lost")
+        let fleet = Commander(client: client, emulator: emulator, agents: phones)
+        _ = await fleet.run(concurrency: phones, duration: .seconds(2), numberBase: 90_000_000)
+        // Open loop at fixed rates: the overhead a command sees while the bridge is not saturated.
+        for (index, rate) in rates.enumerated() {
+            let paced = await fleet.run(rate: rate, duration: .seconds(seconds), numberBase: 30_000_000 + index * 10_000_000)
+            print(
+                "  across \(phones) phones at \(rate) commands/s: \(Int(paced.rate)) commands/s, "
+                    + "overhead \(paced.latency.summary), \(paced.lost) lost")
+        }
+        // Every agent closed-loop (next command once the previous one arrived): throughput at saturation, where
+        // the latency is mostly queueing.
+        let spread = await fleet.run(concurrency: phones, duration: .seconds(seconds), numberBase: 0)
+        print("  across \(phones) phones, saturated: \(Int(spread.rate)) commands/s, latency \(spread.latency.summary), \(spread.lost) lost")
         let single = Commander(client: client, emulator: emulator, agents: 1)
         let serial = await single.run(concurrency: 1, duration: .seconds(seconds), numberBase: 20_000_000)
         print("  one phone, serialised: \(Int(serial.rate)) commands/s, overhead \(serial.latency.summary), \(serial.lost) lost")
@@ -56,7 +64,7 @@ struct CommandsBenchmark: AsyncParsableCommand {
     }
 }
 
-/// Publishes `dial` commands, each agent waiting for its previous one to reach the phone before the next.
+/// Publishes `dial` commands to the agents' command topics and times each until it reaches the phone.
 private struct Commander: Sendable {
     let client: MQTTClient
     let emulator: PhoneEmulator
@@ -70,6 +78,51 @@ private struct Commander: Sendable {
         var rate: Double { Double(completed) / seconds }
     }
 
+    /// Open loop: command n is due at start + n / rate, for agent n mod `agents`, whether or not earlier ones
+    /// have arrived; a late sender catches up at once, so the rate achieved shows any shortfall.
+    func run(rate: Int, duration: Duration, numberBase: Int) async -> Result {
+        let latency = LatencyHistogram()
+        let arrived = Counter()
+        let lost = Counter()
+        let interval = Duration.nanoseconds(1_000_000_000 / max(1, rate))
+        let start = ContinuousClock.now
+        let end = start + duration
+        var sent = 0
+        while true {
+            let due = start + interval * sent
+            guard due < end else { break }
+            if due > .now { try? await Task.sleep(until: due, tolerance: .zero, clock: .continuous) }
+            while start + interval * sent <= .now, start + interval * sent < end {
+                let digits = String((numberBase + sent) % 100_000_000).leftPadded(to: 8)
+                let agent = sent % agents
+                let publishedAt = ContinuousClock.now
+                emulator.expect(digits) { instant in
+                    if let instant { latency.record(instant - publishedAt) } else { lost.value.add(1, ordering: .relaxed) }
+                    arrived.value.add(1, ordering: .relaxed)
+                }
+                client.publish(dial(agent: agent, digits: digits, requestID: "r\(numberBase + sent)"))
+                sent += 1
+            }
+        }
+        let published = ContinuousClock.now
+        // Waits for the last arrivals (the emulator gives up on a command after 10 s).
+        while arrived.value.load(ordering: .relaxed) < sent, ContinuousClock.now - published < .seconds(12) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        let elapsed = ContinuousClock.now - start
+        let lostCount = lost.value.load(ordering: .relaxed)
+        return Result(
+            completed: arrived.value.load(ordering: .relaxed) - lostCount, lost: lostCount,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, latency: latency)
+    }
+
+    private func dial(agent: Int, digits: String, requestID: String) -> MQTTMessage {
+        let body = #"{"action":"dial","to":"+4420\#(digits)","requestId":"\#(requestID)"}"#
+        return MQTTMessage(
+            topic: "cti/agents/\(FleetConfiguration.agentID(agent))/command", payload: Array(body.utf8), qos: .atLeastOnce)
+    }
+
+    /// Closed loop: `concurrency` agents each send their next command once the previous one reached the phone.
     func run(concurrency: Int, duration: Duration, numberBase: Int) async -> Result {
         let latency = LatencyHistogram()
         let counter = Counter()
@@ -83,12 +136,9 @@ private struct Commander: Sendable {
                     while ContinuousClock.now < end {
                         let sequence = counter.value.add(1, ordering: .relaxed).oldValue
                         let digits = String((numberBase + sequence) % 100_000_000).leftPadded(to: 8)
-                        let body = #"{"action":"dial","to":"+4420\#(digits)","requestId":"b\#(numberBase + sequence)"}"#
-                        let topic = "cti/agents/\(FleetConfiguration.agentID(agent))/command"
+                        let message = dial(agent: agent, digits: digits, requestID: "b\(numberBase + sequence)")
                         let sent = ContinuousClock.now
-                        let arrived = await emulator.arrival(of: digits) {
-                            client.publish(MQTTMessage(topic: topic, payload: Array(body.utf8), qos: .atLeastOnce))
-                        }
+                        let arrived = await emulator.arrival(of: digits) { client.publish(message) }
                         guard let arrived else {
                             lost.value.add(1, ordering: .relaxed)
                             continue

@@ -32,7 +32,7 @@ final class EventLoad: Sendable {
     }
 
     /// Opens one connection per phone to the bridge at `host:port`.
-    init(host: String, port: Int, phones: Int, observer: BusObserver) async throws {
+    init(host: String, port: Int, phones: Int, kind: BenchPhones, observer: BusObserver) async throws {
         self.phones = phones
         self.observer = observer
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -42,7 +42,7 @@ final class EventLoad: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(CallingPhone(host: "\(host):\(port)"))
+                    try channel.pipeline.syncOperations.addHandler(CallingPhone(host: "\(host):\(port)", kind: kind))
                 }
             }
         var connections: [NIOLoopBound<CallingPhone>] = []
@@ -144,6 +144,9 @@ final class CallingPhone: ChannelInboundHandler {
     }
 
     private let host: String
+    private let kind: BenchPhones
+    /// The phone's own number for its current call (Yealink's `$call_id`).
+    private var call = 0
     private var context: ChannelHandlerContext?
     private var run: LoadRun?
     private var base = ""
@@ -154,8 +157,9 @@ final class CallingPhone: ChannelInboundHandler {
     private var queued: String?
     private var awaitingResponse = false
 
-    init(host: String) {
+    init(host: String, kind: BenchPhones) {
         self.host = host
+        self.kind = kind
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -181,7 +185,7 @@ final class CallingPhone: ChannelInboundHandler {
     /// for the next level) and finishes.
     private func nextHangup(topic: String) {
         guard let run, let (_, due) = run.schedule.take() else {
-            request("\(base)/hangup?token=\(token)")
+            request(kind.hangupCallback(base: base, token: token, call: call))
             return finish()
         }
         at(due) { $0.send(.hangup(topic: topic)) }
@@ -196,10 +200,11 @@ final class CallingPhone: ChannelInboundHandler {
         switch step {
         case .ring(let number):
             run.observer.expectRing(number, then: then)
-            request("\(base)/ring?token=\(token)&from=%2B\(number.dropFirst())")
+            call += 1
+            request(kind.ringCallback(base: base, token: token, number: number, call: call))
         case .hangup(let topic):
             run.observer.expectClear(topic, then: then)
-            request("\(base)/hangup?token=\(token)")
+            request(kind.hangupCallback(base: base, token: token, call: call))
         }
     }
 

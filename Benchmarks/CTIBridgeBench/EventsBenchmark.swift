@@ -5,7 +5,9 @@ struct EventsBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events", abstract: "Event path: phone callbacks → bridge → MQTT → subscriber, and the bare-bus reference.")
 
-    @Option(help: "Simulated phones calling in concurrently.") var phones = 500
+    @Option(help: "Phones calling in concurrently.") var phones = 500
+    @Option(help: "The phones' driver: simulator (simulated in the bridge) or yealink (Action URLs parsed by the Yealink driver, probes answered by an emulator).")
+    var driver: EventDriver = .simulator
     @Option(help: "Seconds per load level.") var seconds = 10
     @Option(parsing: .upToNextOption, help: "Target event rates (events/s); the maximum always runs last.")
     var rates: [Int] = [1000, 5000]
@@ -13,10 +15,21 @@ struct EventsBenchmark: AsyncParsableCommand {
     @Option(help: "The ctibridge binary.") var binary = BenchBridge.defaultBinary
 
     func run() async throws {
+        var emulator: Task<Void, any Error>?
+        let kind: BenchPhones
+        switch driver {
+        case .simulator:
+            kind = .simulated
+        case .yealink:
+            let (url, server) = try await PhoneEmulator().start()
+            emulator = server
+            kind = .yealink(emulatorURL: url)
+        }
+        defer { emulator?.cancel() }
         let broker = try await BenchBroker.start()
-        let bridge = try BenchBridge.start(binary: binary, phones: phones, broker: broker, healthIntervalSeconds: 60)
+        let bridge = try BenchBridge.start(binary: binary, phones: phones, broker: broker, healthIntervalSeconds: 60, kind: kind)
         do {
-            try await measure(bridge: bridge, broker: broker)
+            try await measure(bridge: bridge, broker: broker, kind: kind)
         } catch {
             await bridge.stop()
             throw error
@@ -24,11 +37,11 @@ struct EventsBenchmark: AsyncParsableCommand {
         await bridge.stop()
     }
 
-    private func measure(bridge: BenchBridge, broker: BenchBroker) async throws {
+    private func measure(bridge: BenchBridge, broker: BenchBroker, kind: BenchPhones) async throws {
         try await bridge.waitUntilListening()
         let observer = try await BusObserver(broker: broker.url, filter: "cti/#", name: "events")
-        let load = try await EventLoad(host: "127.0.0.1", port: bridge.httpPort, phones: phones, observer: observer)
-        print("event path: \(phones) phones, \(seconds) s per level, bridge pid \(bridge.child.pid)")
+        let load = try await EventLoad(host: "127.0.0.1", port: bridge.httpPort, phones: phones, kind: kind, observer: observer)
+        print("event path: \(phones) \(driver.rawValue) phones, \(seconds) s per level, bridge pid \(bridge.child.pid)")
 
         // Warm-up: connections, SQLite pages and the bridge's first probes, not measured.
         if warmup > 0 { _ = await load.run(rate: 500, duration: .seconds(warmup), numberBase: 90_000_000) }

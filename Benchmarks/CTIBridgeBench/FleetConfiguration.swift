@@ -1,12 +1,11 @@
-/// A generated `drivers.yaml`: `phones` simulated phones, each the only phone of its own agent.
+/// A generated `drivers.yaml`: `phones` phones of one kind, each the only phone of its own agent.
 struct FleetConfiguration: Sendable {
     let phones: Int
     let brokerURL: String
     let httpPort: Int
     let stateDirectory: String
     var healthIntervalSeconds: Int = 60
-    /// Where Snom-driven phones live; nil simulates every phone inside the bridge.
-    var snomEmulatorURL: String?
+    var kind: BenchPhones = .simulated
 
     static func phoneID(_ index: Int) -> String { "p\(index)" }
     static func agentID(_ index: Int) -> String { "a\(index)" }
@@ -39,14 +38,7 @@ struct FleetConfiguration: Sendable {
             text += "queues: [sales], phones: [\(Self.phoneID(index))] }\n"
         }
         text += "phones:\n"
-        for index in 0..<phones {
-            if let url = snomEmulatorURL {
-                text += "  - { id: \(Self.phoneID(index)), driver: snom, url: \"\(url)/\(index)\", eventToken: \(Self.token(index)) }\n"
-            } else {
-                text += "  - { id: \(Self.phoneID(index)), driver: simulator, eventToken: \(Self.token(index)), "
-                text += "options: { ringTimeoutSeconds: 3600 } }\n"
-            }
-        }
+        for index in 0..<phones { text += "  - \(kind.entry(index: index))\n" }
         return text
     }
 }

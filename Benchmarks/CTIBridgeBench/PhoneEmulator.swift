@@ -2,12 +2,13 @@ import Hummingbird
 import Logging
 import Synchronization
 
-/// Many Snom phones behind one loopback HTTP server (`/{phone}/command.htm…`), answering every request 200 and
-/// waking whoever waits for a dialled number to arrive.
+/// Many phones behind one loopback HTTP server (`/{phone}/…`), answering every request 200 `OK` (Snom's commands,
+/// Yealink's and Snom's health probes) and waking whoever waits for a dialled number to arrive.
 final class PhoneEmulator: Sendable {
     private struct Waiter {
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<ContinuousClock.Instant?, Never>
+        /// Told when the request arrived, or nil when the wait expired.
+        let arrived: @Sendable (ContinuousClock.Instant?) -> Void
     }
 
     private let waiters = Mutex<[String: Waiter]>([:])
@@ -21,11 +22,16 @@ final class PhoneEmulator: Sendable {
         -> ContinuousClock.Instant?
     {
         await withCheckedContinuation { continuation in
-            waiters.withLock {
-                $0[String(number.suffix(8))] = Waiter(deadline: .now + timeout, continuation: continuation)
-            }
+            expect(number, timeout: timeout) { continuation.resume(returning: $0) }
             send()
         }
+    }
+
+    /// Registers the wait for `number` without waiting: `arrived` is told the arrival (nil after `timeout`).
+    func expect(
+        _ number: String, timeout: Duration = .seconds(10), arrived: @escaping @Sendable (ContinuousClock.Instant?) -> Void
+    ) {
+        waiters.withLock { $0[String(number.suffix(8))] = Waiter(deadline: .now + timeout, arrived: arrived) }
     }
 
     /// Gives up on waits past their deadline; run every so often.
@@ -36,13 +42,25 @@ final class PhoneEmulator: Sendable {
             for key in late.keys { waiters[key] = nil }
             return Array(late.values)
         }
-        for waiter in expired { waiter.continuation.resume(returning: nil) }
+        for waiter in expired { waiter.arrived(nil) }
     }
 
     fileprivate func received(number: String?, at instant: ContinuousClock.Instant) {
         requests.add(1, ordering: .relaxed)
         guard let number, let waiter = waiters.withLock({ $0.removeValue(forKey: String(number.suffix(8))) }) else { return }
-        waiter.continuation.resume(returning: instant)
+        waiter.arrived(instant)
+    }
+
+    /// Starts serving on a free loopback port; returns the base URL and the task to cancel when done.
+    func start() async throws -> (url: String, server: Task<Void, any Error>) {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = Task { try await serve { portContinuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            server.cancel()
+            throw BenchError("phone emulator did not start")
+        }
+        return ("http://127.0.0.1:\(port)", server)
     }
 
     /// Serves until the surrounding task is cancelled; `onPort` is told the port once it listens.

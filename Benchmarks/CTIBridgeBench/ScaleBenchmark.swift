@@ -10,8 +10,11 @@ struct ScaleBenchmark: AsyncParsableCommand {
     @Option(help: "Phones, each with its own agent.") var phones = 10_000
     @Option(help: "Seconds of idle CPU measurement (health probes keep running).") var idleSeconds = 60
     @Option(help: "Health probe interval of the generated configuration, seconds.") var healthInterval = 60
-    @Option(help: "Calls rung (one per phone) to measure memory per active call.") var calls = 1000
+    @Option(help: "Calls per round (one per phone, three rounds) to measure memory per active call.") var calls = 1000
     @Option(help: "The ctibridge binary.") var binary = BenchBridge.defaultBinary
+
+    /// Rounds of calls for memory per call: the later rounds show what a call costs once the buffers are there.
+    static let rounds = 3
 
     func run() async throws {
         let broker = try await BenchBroker.start()
@@ -75,23 +78,34 @@ struct ScaleBenchmark: AsyncParsableCommand {
         var logger = Logger(label: "bench-http")
         logger.logLevel = .warning
         let http = PhoneHTTPClient(logger: logger)
-        let ringStart = ContinuousClock.now
-        let rung = try await ringEverywhere(count: min(calls, phones), bridge: bridge, observer: observer, http: http)
-        print("  rang \(rung) of \(min(calls, phones)) calls in \(seconds(ContinuousClock.now - ringStart)) s")
-        try await Task.sleep(for: .seconds(2))
-        guard let withCalls = ProcessSample(pid: pid) else { throw BenchError("ctibridge gone after ringing") }
-        let perCall = Double(withCalls.residentBytes - afterIdle.residentBytes) / Double(max(1, rung))
-        print(
-            "  \(rung) calls ringing: RSS \(format(withCalls.residentMegabytes)) MB, "
-                + "\(format(perCall / 1024)) KB per active call, fds \(withCalls.openDescriptors)")
+        // Memory per call from a second round of calls: the first round also grows buffers and caches that a burst
+        // of calls needs once (HTTP connections, the store's pages, malloc arenas), which the second reuses.
+        let perRound = min(calls, phones / Self.rounds)
+        var before = afterIdle
+        for round in 0..<Self.rounds {
+            let phonesRung = (round * perRound)..<((round + 1) * perRound)
+            let ringStart = ContinuousClock.now
+            let rung = try await ringEverywhere(phones: phonesRung, bridge: bridge, observer: observer, http: http)
+            let took = seconds(ContinuousClock.now - ringStart)
+            try await Task.sleep(for: .seconds(2))
+            guard let after = ProcessSample(pid: pid) else { throw BenchError("ctibridge gone after ringing") }
+            let perCall = Double(after.residentBytes - before.residentBytes) / Double(max(1, rung))
+            print(
+                "  round \(round + 1): rang \(rung) of \(perRound) calls in \(took) s; \((round + 1) * perRound) calls ringing: "
+                    + "RSS \(format(after.residentMegabytes)) MB, \(format(perCall / 1024)) KB per call of this round"
+                    + (round == 0 ? " (with the first burst's buffers)" : "") + ", fds \(after.openDescriptors)")
+            before = after
+        }
         http.shutdown()
     }
 
-    /// Rings one call on each of the first `count` phones, a few hundred at a time; returns how many appeared.
-    private func ringEverywhere(count: Int, bridge: BenchBridge, observer: BusObserver, http: PhoneHTTPClient) async throws -> Int {
+    /// Rings one call on each of `phones`, a few hundred at a time; returns how many appeared.
+    private func ringEverywhere(
+        phones: Range<Int>, bridge: BenchBridge, observer: BusObserver, http: PhoneHTTPClient
+    ) async throws -> Int {
         await withTaskGroup(of: Bool.self) { group in
             var seen = 0
-            var next = 0
+            var next = phones.lowerBound
             func add() {
                 let index = next
                 next += 1
@@ -104,10 +118,10 @@ struct ScaleBenchmark: AsyncParsableCommand {
                     } != nil
                 }
             }
-            while next < min(count, 200) { add() }
+            while next < min(phones.upperBound, phones.lowerBound + 200) { add() }
             for await ok in group {
                 if ok { seen += 1 }
-                if next < count { add() }
+                if next < phones.upperBound { add() }
             }
             return seen
         }
