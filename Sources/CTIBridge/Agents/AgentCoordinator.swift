@@ -37,7 +37,7 @@ actor AgentCoordinator {
         self.idleGrace = idleGrace
         self.desk = AgentDesk(
             configuration: DeskConfiguration(bridge: configuration), contacts: contacts, now: now(),
-            makeCallID: { UUID().uuidString.lowercased() })
+            makeCallID: { RandomCallID.make() })
         self.store = store
         self.bus = bus
         self.phones = phones
