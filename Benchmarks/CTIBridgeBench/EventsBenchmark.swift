@@ -49,10 +49,12 @@ struct EventsBenchmark: AsyncParsableCommand {
         var base = 0
         for rate in rates + [nil as Int?] {
             try await Task.sleep(for: .milliseconds(200))
-            let cpuBefore = ProcessSample(pid: bridge.child.pid)?.cpuSeconds ?? 0
+            let before = ProcessSample(pid: bridge.child.pid)
             let result = await load.run(rate: rate, duration: .seconds(seconds), numberBase: base)
+            let after = ProcessSample(pid: bridge.child.pid)
             // CPU time per event does not depend on what else the machine runs, unlike the rates.
-            let cpu = (ProcessSample(pid: bridge.child.pid)?.cpuSeconds ?? 0) - cpuBefore
+            let cpu = (after?.cpuSeconds ?? 0) - (before?.cpuSeconds ?? 0)
+            let switches = (after?.contextSwitches ?? 0) - (before?.contextSwitches ?? 0)
             base += 10_000_000
             results.append(result)
             print(
@@ -60,7 +62,8 @@ struct EventsBenchmark: AsyncParsableCommand {
                     + "\(result.failedRequests) failed requests), \(result.latency.summary); "
                     + "\(Int(result.messagesPerSecond)) MQTT messages/s, \(format(Double(result.messages) / Double(max(1, result.completed)))) per event; "
                     + "bridge CPU \(format(cpu / result.seconds * 100)) % of one core, "
-                    + "\(Int(cpu * 1_000_000 / Double(max(1, result.completed)))) µs per event")
+                    + "\(Int(cpu * 1_000_000 / Double(max(1, result.completed)))) µs per event, "
+                    + "\(format(Double(switches) / Double(max(1, result.completed)))) context switches per event")
         }
         guard let maximum = results.last, maximum.messages > 0 else { throw BenchError("no messages seen") }
 

@@ -1,10 +1,14 @@
 import Foundation
 
-/// What /proc says about a process: resident memory, CPU time consumed and open file descriptors.
+/// What /proc says about a process: resident memory, CPU time consumed, open file descriptors and context
+/// switches.
 struct ProcessSample: Sendable {
     let residentBytes: Int
     let cpuSeconds: Double
     let openDescriptors: Int
+    /// Voluntary and involuntary, summed over the threads alive now: a thread going to sleep and being woken
+    /// is the cost that a virtual machine makes expensive (an inter-processor interrupt per cross-CPU wake-up).
+    let contextSwitches: Int
 
     init?(pid: Int32) {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
@@ -20,6 +24,16 @@ struct ProcessSample: Sendable {
         let stime = Double(fields.count > 12 ? fields[12] : "0") ?? 0
         cpuSeconds = (utime + stime) / ticks
         openDescriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        contextSwitches = threads.reduce(0) { total, thread in
+            let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/status", encoding: .utf8)) ?? ""
+            return total + text.split(separator: "\n").reduce(0) { sum, line in
+                guard line.hasPrefix("voluntary_ctxt_switches:") || line.hasPrefix("nonvoluntary_ctxt_switches:") else {
+                    return sum
+                }
+                return sum + (Int(line.split(separator: "\t").last ?? "") ?? 0)
+            }
+        }
     }
 
     var residentMegabytes: Double { Double(residentBytes) / 1_048_576 }
