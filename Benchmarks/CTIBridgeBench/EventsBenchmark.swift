@@ -6,8 +6,8 @@ struct EventsBenchmark: AsyncParsableCommand {
         commandName: "events", abstract: "Event path: phone callbacks → bridge → MQTT → subscriber, and the bare-bus reference.")
 
     @Option(help: "Phones calling in concurrently.") var phones = 500
-    @Option(help: "The phones' driver: simulator (simulated in the bridge) or yealink (Action URLs parsed by the Yealink driver, probes answered by an emulator).")
-    var driver: EventDriver = .simulator
+    @Option(help: "The phones' driver: yealink (Action URLs as Yealink phones send them, parsed by the Yealink driver; an emulator answers its probes) or simulator (simulated in the bridge, as in the first three rounds).")
+    var driver: EventDriver = .yealink
     @Option(help: "Seconds per load level.") var seconds = 10
     @Option(parsing: .upToNextOption, help: "Target event rates (events/s); the maximum always runs last.")
     var rates: [Int] = [1000, 5000]
