@@ -13,7 +13,8 @@ final class BenchProcess: Sendable {
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         if let outputPath {
-            FileManager.default.createFile(atPath: outputPath, contents: nil)
+            // A failure shows as FileHandle's error on the next line.
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
             process.standardOutput = handle
             process.standardError = handle
