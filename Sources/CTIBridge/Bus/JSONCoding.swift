@@ -25,13 +25,10 @@ enum JSONCoding {
         return decoder
     }
 
-    /// `2026-11-24T16:00:00.000Z`.
+    /// `2026-11-24T16:00:00.000Z` (see `RFC3339Timestamp`).
     static func timestamp(_ date: Date) -> String {
-        date.formatted(timestampStyle)
+        RFC3339Timestamp.string(from: date)
     }
-
-    /// Made once: building the style took longer than formatting with it, several times per phone event.
-    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 
     static func parseTimestamp(_ text: String) -> Date? {
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).parse(text) {
