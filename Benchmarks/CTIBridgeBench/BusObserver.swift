@@ -5,7 +5,8 @@ import Synchronization
 /// A consumer on the broker that timestamps what it receives and wakes the load generator's waiters.
 ///
 /// A ring is recognised by its unique caller number in a `cti/calls/{id}` payload; the end of that call by
-/// the empty retained message that clears the same topic.
+/// the empty retained message that clears the same topic. A reference message (`bench/…`) is recognised by the
+/// number it carries, as a ring.
 final class BusObserver: Sendable {
     /// When the observer saw something, and on which call topic.
     struct Sighting: Sendable {
@@ -79,7 +80,7 @@ final class BusObserver: Sendable {
     }
 
     private func receive(_ message: MQTTMessage, at instant: ContinuousClock.Instant) {
-        let isCall = message.topic.hasPrefix("cti/calls/")
+        let isCall = message.topic.hasPrefix("cti/calls/") || message.topic.hasPrefix("bench/")
         let number = isCall && !message.payload.isEmpty ? Self.benchNumber(in: message.payload) : nil
         let woken: (Waiter, Sighting)? = state.withLock { state in
             state.messages += 1

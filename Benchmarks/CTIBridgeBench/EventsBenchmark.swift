@@ -84,6 +84,17 @@ struct EventsBenchmark: AsyncParsableCommand {
                 + "\(rates.map { String(Int($0)) }.joined(separator: ", ")) messages/s): \(Int(median)) messages/s = "
                 + "\(Int(median / (Double(maximum.messages) / Double(maximum.completed)))) events/s equivalent")
         print("  ratio bridge/reference (MQTT messages/s at maximum): \(format(ratio * 100)) %")
+        // The bus alone at each level's message rate: how much of the event path's latency is the bus's.
+        let messagesPerEvent = Double(maximum.messages) / Double(max(1, maximum.completed))
+        for rate in self.rates {
+            let messageRate = Int((Double(rate) * messagesPerEvent).rounded())
+            let paced = try await ReferenceLatency(broker: broker).run(
+                messagesPerSecond: messageRate, duration: .seconds(seconds), payloadSize: averageSize - "bench/paced".utf8.count,
+                observer: reference)
+            print(
+                "  reference latency at \(messageRate) messages/s (the bus alone at \(rate) events/s): "
+                    + "\(Int(paced.messagesPerSecond)) messages/s, \(paced.lost) lost, \(paced.latency.summary)")
+        }
         await reference.stop()
         await observer.stop()
         await load.shutdown()

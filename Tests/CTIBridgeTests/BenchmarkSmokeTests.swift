@@ -15,6 +15,8 @@ struct BenchmarkSmokeTests {
         let paced = text.split(separator: "\n").first { $0.hasPrefix("  50 events/s:") } ?? ""
         #expect(paced.contains(" events, 0 lost, 0 failed requests)"), "\(text)")
         #expect(text.contains("ratio bridge/reference"), "\(text)")
+        let bus = text.split(separator: "\n").first { $0.hasPrefix("  reference latency at ") } ?? ""
+        #expect(bus.contains(", 0 lost, p50 "), "\(text)")
     }
 
     @Test("the command benchmark times dial commands to the emulated phones at a fixed rate and serialised")
