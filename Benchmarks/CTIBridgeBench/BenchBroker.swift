@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MQTTClient
 
 
@@ -47,5 +48,18 @@ struct BenchBroker: Sendable {
     func stop() async {
         await child.killAndWait()
         try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+extension BenchBroker {
+    /// A connected MQTT client of the benchmark's own, logging warnings only.
+    func connectedClient(id: String) async throws -> MQTTClient {
+        var logger = Logger(label: id)
+        logger.logLevel = .warning
+        let client = try MQTTClient(
+            configuration: MQTTConfiguration(url: url, clientId: id, offlineBufferCapacity: 1_000_000), logger: logger)
+        client.start()
+        guard await client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchError("\(id) not connected") }
+        return client
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Logging
 import MQTTClient
 import Synchronization
 
@@ -33,13 +32,7 @@ struct CommandsBenchmark: AsyncParsableCommand {
 
     private func measure(bridge: BenchBridge, broker: BenchBroker, emulator: PhoneEmulator) async throws {
         try await bridge.waitUntilListening()
-        var logger = Logger(label: "bench-commander")
-        logger.logLevel = .warning
-        let client = try MQTTClient(
-            configuration: MQTTConfiguration(url: broker.url, clientId: "bench-commander", offlineBufferCapacity: 100_000),
-            logger: logger)
-        client.start()
-        guard await client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchError("commander not connected") }
+        let client = try await broker.connectedClient(id: "bench-commander")
         // The first probes tell the bridge the phones are there.
         try await Task.sleep(for: .seconds(6))
         print("command path: \(phones) Snom phones on one emulator, \(seconds) s per run")
@@ -70,50 +63,15 @@ private struct Commander: Sendable {
     let emulator: PhoneEmulator
     let agents: Int
 
-    struct Result: Sendable {
-        let completed: Int
-        let lost: Int
-        let seconds: Double
-        let latency: LatencyHistogram
-        var rate: Double { Double(completed) / seconds }
-    }
-
-    /// Open loop: command n is due at start + n / rate, for agent n mod `agents`, whether or not earlier ones
-    /// have arrived; a late sender catches up at once, so the rate achieved shows any shortfall.
-    func run(rate: Int, duration: Duration, numberBase: Int) async -> Result {
-        let latency = LatencyHistogram()
-        let arrived = Counter()
-        let lost = Counter()
-        let interval = Duration.nanoseconds(1_000_000_000 / max(1, rate))
-        let start = ContinuousClock.now
-        let end = start + duration
-        var sent = 0
-        while true {
-            let due = start + interval * sent
-            guard due < end else { break }
-            if due > .now { try? await Task.sleep(until: due, tolerance: .zero, clock: .continuous) }
-            while start + interval * sent <= .now, start + interval * sent < end {
-                let digits = String((numberBase + sent) % 100_000_000).leftPadded(to: 8)
-                let agent = sent % agents
-                let publishedAt = ContinuousClock.now
-                emulator.expect(digits) { instant in
-                    if let instant { latency.record(instant - publishedAt) } else { lost.value.add(1, ordering: .relaxed) }
-                    arrived.value.add(1, ordering: .relaxed)
-                }
-                client.publish(dial(agent: agent, digits: digits, requestID: "r\(numberBase + sent)"))
-                sent += 1
+    /// Open loop at `rate`: command n goes to agent n mod `agents`.
+    func run(rate: Int, duration: Duration, numberBase: Int) async -> TimedRun {
+        await OpenLoop.run(rate: rate, duration: duration) { items, tally in
+            for item in items {
+                let digits = String((numberBase + item) % 100_000_000).leftPadded(to: 8)
+                emulator.expect(digits, arrived: tally.timing())
+                client.publish(dial(agent: item % agents, digits: digits, requestID: "r\(numberBase + item)"))
             }
         }
-        let published = ContinuousClock.now
-        // Waits for the last arrivals (the emulator gives up on a command after 10 s).
-        while arrived.value.load(ordering: .relaxed) < sent, ContinuousClock.now - published < .seconds(12) {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        let elapsed = ContinuousClock.now - start
-        let lostCount = lost.value.load(ordering: .relaxed)
-        return Result(
-            completed: arrived.value.load(ordering: .relaxed) - lostCount, lost: lostCount,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, latency: latency)
     }
 
     private func dial(agent: Int, digits: String, requestID: String) -> MQTTMessage {
@@ -123,7 +81,7 @@ private struct Commander: Sendable {
     }
 
     /// Closed loop: `concurrency` agents each send their next command once the previous one reached the phone.
-    func run(concurrency: Int, duration: Duration, numberBase: Int) async -> Result {
+    func run(concurrency: Int, duration: Duration, numberBase: Int) async -> TimedRun {
         let latency = LatencyHistogram()
         let counter = Counter()
         let lost = Counter()
@@ -154,7 +112,7 @@ private struct Commander: Sendable {
             return total
         }
         let elapsed = ContinuousClock.now - start
-        return Result(
+        return TimedRun(
             completed: completed, lost: lost.value.load(ordering: .relaxed),
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, latency: latency)
     }

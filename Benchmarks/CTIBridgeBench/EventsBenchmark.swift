@@ -93,7 +93,7 @@ struct EventsBenchmark: AsyncParsableCommand {
                 observer: reference)
             print(
                 "  reference latency at \(messageRate) messages/s (the bus alone at \(rate) events/s): "
-                    + "\(Int(paced.messagesPerSecond)) messages/s, \(paced.lost) lost, \(paced.latency.summary)")
+                    + "\(Int(paced.rate)) messages/s, \(paced.lost) lost, \(paced.latency.summary)")
         }
         await reference.stop()
         await observer.stop()
