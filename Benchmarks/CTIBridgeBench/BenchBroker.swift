@@ -59,7 +59,10 @@ extension BenchBroker {
         let client = try MQTTClient(
             configuration: MQTTConfiguration(url: url, clientId: id, offlineBufferCapacity: 1_000_000), logger: logger)
         client.start()
-        guard await client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchError("\(id) not connected") }
+        guard await client.waitUntilConnected(timeout: .seconds(10)) else {
+            await client.stop(flushTimeout: .zero)
+            throw BenchError("\(id) not connected")
+        }
         return client
     }
 }

@@ -5,8 +5,8 @@ import Synchronization
 /// A consumer on the broker that timestamps what it receives and wakes the load generator's waiters.
 ///
 /// A ring is recognised by its unique caller number in a `cti/calls/{id}` payload; the end of that call by
-/// the empty retained message that clears the same topic. A reference message (`bench/…`) is recognised by the
-/// number it carries, as a ring.
+/// the empty retained message that clears the same topic. A reference latency message (`bench/paced`) is
+/// recognised by the number it carries, as a ring.
 final class BusObserver: Sendable {
     /// When the observer saw something, and on which call topic.
     struct Sighting: Sendable {
@@ -80,7 +80,8 @@ final class BusObserver: Sendable {
     }
 
     private func receive(_ message: MQTTMessage, at instant: ContinuousClock.Instant) {
-        let isCall = message.topic.hasPrefix("cti/calls/") || message.topic.hasPrefix("bench/")
+        // The throughput reference's messages (`bench/reference`) carry no number: not scanned.
+        let isCall = message.topic.hasPrefix("cti/calls/") || message.topic == ReferenceLatency.topic
         let number = isCall && !message.payload.isEmpty ? Self.benchNumber(in: message.payload) : nil
         let woken: (Waiter, Sighting)? = state.withLock { state in
             state.messages += 1

@@ -13,6 +13,10 @@ struct CommandsBenchmark: AsyncParsableCommand {
     var rates: [Int] = [1000, 2500]
     @Option(help: "The ctibridge binary.") var binary = BenchBridge.defaultBinary
 
+    func validate() throws {
+        guard rates.allSatisfy({ (1...1_000_000).contains($0) }) else { throw ValidationError("rates are 1 to 1,000,000 a second") }
+    }
+
     func run() async throws {
         let emulator = PhoneEmulator()
         let (url, server) = try await emulator.start()
@@ -33,6 +37,16 @@ struct CommandsBenchmark: AsyncParsableCommand {
     private func measure(bridge: BenchBridge, broker: BenchBroker, emulator: PhoneEmulator) async throws {
         try await bridge.waitUntilListening()
         let client = try await broker.connectedClient(id: "bench-commander")
+        do {
+            try await sendCommands(client: client, emulator: emulator)
+        } catch {
+            await client.stop(flushTimeout: .zero)
+            throw error
+        }
+        await client.stop(flushTimeout: .seconds(1))
+    }
+
+    private func sendCommands(client: MQTTClient, emulator: PhoneEmulator) async throws {
         // The first probes tell the bridge the phones are there.
         try await Task.sleep(for: .seconds(6))
         print("command path: \(phones) Snom phones on one emulator, \(seconds) s per run")
@@ -53,7 +67,6 @@ struct CommandsBenchmark: AsyncParsableCommand {
         let single = Commander(client: client, emulator: emulator, agents: 1)
         let serial = await single.run(concurrency: 1, duration: .seconds(seconds), numberBase: 20_000_000)
         print("  one phone, serialised: \(Int(serial.rate)) commands/s, overhead \(serial.latency.summary), \(serial.lost) lost")
-        await client.stop(flushTimeout: .seconds(1))
     }
 }
 

@@ -14,6 +14,10 @@ struct EventsBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of unmeasured warm-up load.") var warmup = 2
     @Option(help: "The ctibridge binary.") var binary = BenchBridge.defaultBinary
 
+    func validate() throws {
+        guard rates.allSatisfy({ (1...1_000_000).contains($0) }) else { throw ValidationError("rates are 1 to 1,000,000 a second") }
+    }
+
     func run() async throws {
         var emulator: Task<Void, any Error>?
         let kind: BenchPhones
@@ -55,6 +59,8 @@ struct EventsBenchmark: AsyncParsableCommand {
             // CPU time per event does not depend on what else the machine runs, unlike the rates.
             let cpu = (after?.cpuSeconds ?? 0) - (before?.cpuSeconds ?? 0)
             let switches = (after?.contextSwitches ?? 0) - (before?.contextSwitches ?? 0)
+            // Threads that exited during the level took their context switches with them.
+            let threadsExited = before.map { !$0.threadIDs.isSubset(of: after?.threadIDs ?? []) } ?? false
             base += 10_000_000
             results.append(result)
             print(
@@ -63,7 +69,8 @@ struct EventsBenchmark: AsyncParsableCommand {
                     + "\(Int(result.messagesPerSecond)) MQTT messages/s, \(format(Double(result.messages) / Double(max(1, result.completed)))) per event; "
                     + "bridge CPU \(format(cpu / result.seconds * 100)) % of one core, "
                     + "\(Int(cpu * 1_000_000 / Double(max(1, result.completed)))) µs per event, "
-                    + "\(format(Double(switches) / Double(max(1, result.completed)))) context switches per event")
+                    + "\(format(Double(switches) / Double(max(1, result.completed)))) context switches per event"
+                    + (threadsExited ? " (a thread exited during the level: undercounted)" : ""))
         }
         guard let maximum = results.last, maximum.messages > 0 else { throw BenchError("no messages seen") }
 
@@ -86,10 +93,11 @@ struct EventsBenchmark: AsyncParsableCommand {
         print("  ratio bridge/reference (MQTT messages/s at maximum): \(format(ratio * 100)) %")
         // The bus alone at each level's message rate: how much of the event path's latency is the bus's.
         let messagesPerEvent = Double(maximum.messages) / Double(max(1, maximum.completed))
-        for rate in self.rates {
+        for (index, rate) in self.rates.enumerated() {
             let messageRate = Int((Double(rate) * messagesPerEvent).rounded())
             let paced = try await ReferenceLatency(broker: broker).run(
-                messagesPerSecond: messageRate, duration: .seconds(seconds), payloadSize: averageSize - "bench/paced".utf8.count,
+                messagesPerSecond: messageRate, duration: .seconds(seconds),
+                payloadSize: averageSize - ReferenceLatency.topic.utf8.count, numberBase: 60_000_000 + index * 1_000_000,
                 observer: reference)
             print(
                 "  reference latency at \(messageRate) messages/s (the bus alone at \(rate) events/s): "

@@ -8,7 +8,10 @@ struct ProcessSample: Sendable {
     let openDescriptors: Int
     /// Voluntary and involuntary, summed over the threads alive now: a thread going to sleep and being woken
     /// is the cost that a virtual machine makes expensive (an inter-processor interrupt per cross-CPU wake-up).
+    /// A thread that exits takes its count with it (see `threadIDs`).
     let contextSwitches: Int
+    /// The threads alive now.
+    let threadIDs: Set<String>
 
     init?(pid: Int32) {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
@@ -25,6 +28,7 @@ struct ProcessSample: Sendable {
         cpuSeconds = (utime + stime) / ticks
         openDescriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
         let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        threadIDs = Set(threads)
         contextSwitches = threads.reduce(0) { total, thread in
             let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/status", encoding: .utf8)) ?? ""
             return total + text.split(separator: "\n").reduce(0) { sum, line in

@@ -78,9 +78,10 @@ struct ScaleBenchmark: AsyncParsableCommand {
         var logger = Logger(label: "bench-http")
         logger.logLevel = .warning
         let http = PhoneHTTPClient(logger: logger)
-        // Memory per call from a second round of calls: the first round also grows buffers and caches that a burst
-        // of calls needs once (HTTP connections, the store's pages, malloc arenas), which the second reuses.
+        // Memory per call from the later rounds of calls: the first round also grows buffers and caches that a
+        // burst of calls needs once (HTTP connections, the store's pages, malloc arenas), which the others reuse.
         let perRound = min(calls, phones / Self.rounds)
+        if perRound < calls { print("  (\(perRound) calls per round: each round rings phones of its own)") }
         var before = afterIdle
         for round in 0..<Self.rounds {
             let phonesRung = (round * perRound)..<((round + 1) * perRound)

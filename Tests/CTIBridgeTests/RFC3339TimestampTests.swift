@@ -60,7 +60,8 @@ struct RFC3339TimestampTests {
 
     @Test("times outside 1600–9999 are still written, by Foundation")
     func farTimesFallBackToFoundation() {
-        for seconds in [-62_135_596_800.0, 253_402_300_800, 1e15] {
+        // Year 1, the last millisecond before 1600 (Foundation's calendar is Julian before 1582), 10000, far out.
+        for seconds in [-62_135_596_800.0, -11_676_096_000.001, 253_402_300_800, 1e15] {
             let date = Date(timeIntervalSince1970: seconds)
             #expect(RFC3339Timestamp.string(from: date) == date.formatted(Self.foundation))
         }
