@@ -95,9 +95,8 @@ private struct Commander: Sendable {
 
     /// Closed loop: `concurrency` agents each send their next command once the previous one reached the phone.
     func run(concurrency: Int, duration: Duration, numberBase: Int) async -> TimedRun {
-        let latency = LatencyHistogram()
+        let tally = ArrivalTally()
         let counter = Counter()
-        let lost = Counter()
         let start = ContinuousClock.now
         let end = start + duration
         let completed = await withTaskGroup(of: Int.self) { group in
@@ -108,14 +107,10 @@ private struct Commander: Sendable {
                         let sequence = counter.value.add(1, ordering: .relaxed).oldValue
                         let digits = String((numberBase + sequence) % 100_000_000).leftPadded(to: 8)
                         let message = dial(agent: agent, digits: digits, requestID: "b\(numberBase + sequence)")
-                        let sent = ContinuousClock.now
-                        let arrived = await emulator.arrival(of: digits) { client.publish(message) }
-                        guard let arrived else {
-                            lost.value.add(1, ordering: .relaxed)
-                            continue
-                        }
-                        latency.record(arrived - sent)
-                        done += 1
+                        let timing = tally.timing()
+                        let arrival = await emulator.arrival(of: digits) { client.publish(message) }
+                        timing(arrival)
+                        if arrival != nil { done += 1 }
                     }
                     return done
                 }
@@ -124,10 +119,9 @@ private struct Commander: Sendable {
             for await done in group { total += done }
             return total
         }
-        let elapsed = ContinuousClock.now - start
         return TimedRun(
-            completed: completed, lost: lost.value.load(ordering: .relaxed),
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, latency: latency)
+            completed: completed, lost: tally.lostCount, seconds: (ContinuousClock.now - start).inSeconds,
+            latency: tally.latency)
     }
 }
 

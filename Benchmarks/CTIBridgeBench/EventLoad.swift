@@ -67,10 +67,9 @@ final class EventLoad: Sendable {
             }
         }
         let elapsed = ContinuousClock.now - run.schedule.start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Result(
             targetRate: rate, completed: run.completed.load(ordering: .relaxed), lost: run.lost.load(ordering: .relaxed),
-            failedRequests: run.failed.load(ordering: .relaxed), seconds: seconds,
+            failedRequests: run.failed.load(ordering: .relaxed), seconds: elapsed.inSeconds,
             messages: observer.messageCount - messagesBefore, bytes: observer.byteCount - bytesBefore,
             latency: run.latency)
     }

@@ -25,6 +25,11 @@ final class LatencyHistogram: Sendable {
     }
 }
 
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
 /// Two decimals, without Foundation's locale-dependent formatting.
 func format(_ value: Double) -> String {
     let hundredths = Int((value * 100).rounded())

@@ -68,7 +68,7 @@ enum OpenLoop {
         let elapsed = max(end, tally.latestArrival ?? end) - start
         return TimedRun(
             completed: tally.reportedCount - tally.lostCount, lost: tally.lostCount,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            seconds: elapsed.inSeconds,
             latency: tally.latency)
     }
 }

@@ -42,7 +42,6 @@ struct ReferencePublisher: Sendable {
         }
         let elapsed = (observer.lastReceipt ?? .now) - started
         _ = await publisher.waitForExit(timeout: .seconds(10))
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Result(messages: count, seconds: seconds)
+        return Result(messages: count, seconds: elapsed.inSeconds)
     }
 }

@@ -129,6 +129,6 @@ struct ScaleBenchmark: AsyncParsableCommand {
     }
 
     private func seconds(_ duration: Duration) -> String {
-        format(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        format(duration.inSeconds)
     }
 }
